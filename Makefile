@@ -1,0 +1,64 @@
+# Entry points for people and CI. Every target sets up what it needs first, so
+# `make demo` and `make test` work alone on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+BIN     := $(VENV)/bin
+OUT     := build
+# podman on hosts like CI needs runc, cgroupfs and explicit ulimits; the file
+# is ours, so the host's global configuration is left alone.
+export CONTAINERS_CONF ?= $(CURDIR)/platform/containers.conf
+
+.PHONY: help setup host-tools venv stacks buildpacks builder demo test test-unit bench lint clean
+
+help:
+	@echo "make setup       host tools (podman, debootstrap, ...) and .venv with the project"
+	@echo "make stacks      build the build and run stack images (no registry needed)"
+	@echo "make buildpacks  package every buildpack self-contained into $(OUT)/buildpacks"
+	@echo "make builder     check builder.toml and its buildpacks (pack builder create if pack is here)"
+	@echo "make demo        build examples/sklearn-iris into an image, run it, print a prediction"
+	@echo "make test        every test: unit, contract, runtime, platform, e2e"
+	@echo "make bench       benchmarks against seldon-core (see bench/README.md)"
+	@echo "make lint        ruff"
+
+setup: host-tools venv
+
+host-tools:
+	@bash stacks/install-host-tools.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml runtime/pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e ./runtime -e '.[test]'
+	@touch $@
+
+stacks: setup
+	@$(BIN)/seldon-build stacks
+
+buildpacks: venv
+	@$(PY) -m seldon_platform.packaging buildpacks --out $(OUT)/buildpacks
+
+builder: buildpacks
+	@$(PY) -m seldon_platform.packaging builder --config builder.toml --buildpacks $(OUT)/buildpacks
+
+demo: stacks buildpacks
+	@$(PY) -m seldon_platform.demo examples/sklearn-iris
+
+test: stacks buildpacks
+	@$(PY) -m pytest tests
+
+test-unit: venv
+	@$(PY) -m pytest tests -m "not engine"
+
+bench: stacks
+	@$(PY) bench/run.py
+
+lint: venv
+	@$(BIN)/ruff check .
+
+clean:
+	rm -rf $(OUT) .pytest_cache
