@@ -56,6 +56,10 @@ class Engine:
 
     def failure(self, args: Sequence[str], proc: subprocess.CompletedProcess) -> UserError:
         err = proc.stderr.decode(errors="replace").strip() if proc.stderr else ""
+        out = proc.stdout.decode(errors="replace").strip() if proc.stdout else ""
+        if out:
+            # builds print the failing step's output on stdout, the verdict on stderr
+            err = f"{out[-1500:]}\n{err}".strip()
         hint = [f"Run `{self.name} {' '.join(args[:2])} ...` by hand to see the full error."]
         if "rlimit" in err or "cgroup" in err:
             hint.insert(

@@ -1,0 +1,94 @@
+"""Parse a conda `environment.yml`: channels, conda specs, the `pip:` section, Python."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from seldon_detect.errors import UserError
+
+ENV_FILE_NAMES = ("environment.yml", "environment.yaml")
+_PYTHON_SPEC = re.compile(r"^python(?:\s*[=<>!~ ]\s*=?\s*(?P<version>[^\s=]+))?(?:[= ].*)?$")
+
+
+@dataclass
+class CondaEnvironment:
+    path: Path
+    name: str | None = None
+    channels: list[str] = field(default_factory=list)
+    specs: list[str] = field(default_factory=list)
+    pip: list[str] = field(default_factory=list)
+    python: str | None = None
+
+
+def find_environment_file(app_dir: Path) -> Path | None:
+    for name in ENV_FILE_NAMES:
+        if (app_dir / name).is_file():
+            return app_dir / name
+    return None
+
+
+def parse_environment(path: Path) -> CondaEnvironment:
+    shown = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        raise UserError(
+            f"{shown} is not valid YAML",
+            str(getattr(err, "problem", None) or err),
+            ["Check the indentation and the `- item` list syntax around this line."],
+            location=where,
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserError(
+            f"{shown} must be a mapping",
+            f"The top level is a {type(data).__name__}.",
+            ["Start the file with keys such as `channels:` and `dependencies:`."],
+            location=shown,
+        )
+    env = CondaEnvironment(path=path, name=data.get("name"))
+    channels = data.get("channels") or []
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        raise UserError(
+            "`channels` must be a list of channel names or URLs", "",
+            ["Write channels as a YAML list, e.g. `channels: [conda-forge]`."],
+            location=f"{shown}: channels",
+        )
+    # `nodefaults` is an instruction to conda, not a channel
+    env.channels = [c for c in channels if c != "nodefaults"]
+    deps = data.get("dependencies") or []
+    if not isinstance(deps, list):
+        raise UserError(
+            "`dependencies` must be a list", "",
+            ["Write each dependency as `- name=version`."], location=f"{shown}: dependencies",
+        )
+    for dep in deps:
+        if isinstance(dep, str):
+            env.specs.append(dep.strip())
+            match = _PYTHON_SPEC.match(dep.strip())
+            if match:
+                env.python = match.group("version") or "*"
+        elif isinstance(dep, dict) and set(dep) == {"pip"} and isinstance(dep["pip"], list):
+            env.pip.extend(str(p) for p in dep["pip"])
+        else:
+            raise UserError(
+                "Unsupported entry in `dependencies`",
+                f"{dep!r} is neither a conda spec nor a `pip:` list.",
+                ["Use `- package=version` entries and at most one `- pip: [...]` entry."],
+                location=f"{shown}: dependencies",
+            )
+    if env.pip and not any(_spec_name(s) == "pip" for s in env.specs):
+        # conda would fail late with "pip not found"; adding it is what users mean
+        env.specs.append("pip")
+    return env
+
+
+def _spec_name(spec: str) -> str:
+    return re.split(r"[\s=<>!~\[]", spec, maxsplit=1)[0].split("::")[-1]

@@ -1,0 +1,1 @@
+"""A small package holding the model; see churn/models/scorer.py."""

@@ -1,0 +1,250 @@
+"""Build the build and run stack images from Debian packages, with no registry.
+
+Three images, each rebuilt only when its inputs change (a digest of the inputs
+is stored in the image's `io.seldon.stacks.inputs-digest` label):
+
+1. base: `debootstrap --variant=minbase`, trimmed in a chroot, imported as an image;
+2. build and run: `stacks/{build,run}/Containerfile` on top of the base.
+
+A user with registry access may start from another base (`--base debian:bookworm-slim`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from seldon_detect.errors import UserError
+from seldon_detect.scribe import Scribe
+from seldon_platform.engine import Engine
+
+SUITE = "bookworm"
+STACK_ID = "io.seldon.stacks.bookworm"
+INPUTS_LABEL = "io.seldon.stacks.inputs-digest"
+#: 1980-01-01 00:00:01 UTC, the CNB convention for reproducible timestamps
+SOURCE_DATE_EPOCH = 315532801
+DEFAULT_MIRROR = "http://deb.debian.org/debian"
+DEFAULT_SECURITY_MIRROR = "http://deb.debian.org/debian-security"
+
+
+@dataclass(frozen=True)
+class StackImages:
+    base: str = f"localhost/seldon-buildpacks/base:{SUITE}"
+    build: str = f"localhost/seldon-buildpacks/build:{SUITE}"
+    run: str = f"localhost/seldon-buildpacks/run:{SUITE}"
+    stack_id: str = STACK_ID
+
+
+def stacks_dir() -> Path:
+    """The Containerfiles: the repository's `stacks/`, or the copy inside the wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent.parent / "stacks", here / "_stacks"):
+        if (candidate / "run" / "Containerfile").is_file():
+            return candidate
+    raise UserError(
+        title="The stack Containerfiles are missing",
+        cause=f"Neither {here.parent.parent / 'stacks'} nor {here / '_stacks'} holds run/Containerfile.",
+        fix=["Reinstall seldon-model-buildpacks, or run from a full checkout of the repository."],
+    )
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "seldon-buildpacks"
+
+
+def digest_of(files: list[Path], **settings: str) -> str:
+    """sha256 over the files' names and bytes and the settings, in a stable order."""
+    h = hashlib.sha256()
+    for path in sorted(files):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(json.dumps(settings, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def debian_mirrors(apt_dir: Path = Path("/etc/apt")) -> tuple[str, str]:
+    """The main and security mirrors the host's apt uses, falling back to deb.debian.org."""
+    main = security = None
+    files = [apt_dir / "sources.list", *sorted((apt_dir / "sources.list.d").glob("*.sources"))]
+    files += sorted((apt_dir / "sources.list.d").glob("*.list"))
+    for path in files:
+        if not path.is_file():
+            continue
+        for uri, suites in _apt_entries(path.read_text(errors="replace"), path.suffix == ".sources"):
+            if any(s.endswith("-security") for s in suites):
+                security = security or uri
+            elif SUITE in suites:
+                main = main or uri
+    return main or DEFAULT_MIRROR, security or DEFAULT_SECURITY_MIRROR
+
+
+def _apt_entries(text: str, deb822: bool) -> list[tuple[str, list[str]]]:
+    entries = []
+    if deb822:
+        for stanza in re.split(r"\n\s*\n", text):
+            fields = dict(
+                (k.strip().lower(), v.strip())
+                for k, _, v in (ln.partition(":") for ln in stanza.splitlines())
+                if not k.startswith("#") and v
+            )
+            if "deb" in fields.get("types", "").split() and fields.get("uris"):
+                entries.append((fields["uris"].split()[0], fields.get("suites", "").split()))
+        return entries
+    for line in text.splitlines():
+        parts = re.sub(r"\[[^]]*\]", "", line.split("#", 1)[0]).split()
+        if len(parts) >= 3 and parts[0] == "deb":
+            entries.append((parts[1], [parts[2]]))
+    return entries
+
+
+def ensure_stacks(
+    engine: Engine, scribe: Scribe, force: bool = False, base: str | None = None
+) -> StackImages:
+    """Make sure the base, build and run images exist and match their inputs."""
+    images = StackImages()
+    src = stacks_dir()
+    scribe.title(f"Stack images ({SUITE}, stack id {STACK_ID})")
+    if base:
+        base_ref, base_digest = base, f"external:{base}"
+    else:
+        base_ref, base_digest = images.base, _ensure_base(engine, scribe, src, images.base, force)
+    for kind, ref in (("build", images.build), ("run", images.run)):
+        _ensure_image(engine, scribe, src / kind, ref, base_ref, base_digest, force)
+    return images
+
+
+def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe) -> bool:
+    labels = engine.image_labels(ref) if engine.image_exists(ref) else None
+    if labels is None:
+        scribe.info(f"{ref}: not built yet")
+        return False
+    if force:
+        scribe.info(f"{ref}: rebuilding (--force)")
+        return False
+    if labels.get(INPUTS_LABEL) != digest:
+        scribe.info(f"{ref}: rebuilding (its inputs changed)")
+        return False
+    scribe.info(f"{ref}: reused (inputs unchanged)")
+    return True
+
+
+def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: bool) -> str:
+    mirror, security = debian_mirrors()
+    script = src / "base" / "prepare-rootfs.sh"
+    digest = digest_of([script], suite=SUITE, mirror=mirror, security=security, variant="minbase")
+    if _reusable(engine, ref, digest, force, scribe):
+        return digest
+    rootfs = cache_dir() / f"rootfs-{SUITE}-{digest[:12]}"
+    done = rootfs.parent / f"{rootfs.name}.prepared"
+    if force or not done.exists():
+        _make_rootfs(scribe, rootfs, script, mirror, security)
+        done.touch()
+    else:
+        scribe.info(f"continuing from the prepared root file system in {rootfs}")
+    with scribe.step(f"importing {rootfs} as {ref}"):
+        _import_rootfs(engine, rootfs, ref, digest)
+    return digest
+
+
+def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, security: str) -> None:
+    if os.geteuid() != 0:
+        raise UserError(
+            title="Building the base image needs root",
+            cause="debootstrap and chroot only work as root.",
+            fix=[
+                "Run `sudo make stacks` (or `sudo seldon-build stacks`) once; later builds reuse it.",
+                "Or, with access to a registry, start from Debian's image: "
+                "`seldon-build stacks --base docker.io/library/debian:bookworm-slim`.",
+            ],
+        )
+    if not shutil.which("debootstrap"):
+        raise UserError(
+            title="debootstrap is not installed",
+            cause="The base image is made from Debian packages with debootstrap.",
+            fix=["Run `make setup`, or `sudo apt-get install debootstrap`."],
+        )
+    debootstrapped = rootfs.parent / f"{rootfs.name}.debootstrapped"
+    if not debootstrapped.exists():
+        # A half-finished debootstrap cannot be resumed: start that part again.
+        shutil.rmtree(rootfs, ignore_errors=True)
+        rootfs.mkdir(parents=True)
+        log = rootfs.parent / f"{rootfs.name}.debootstrap.log"
+        with scribe.step(f"debootstrap --variant=minbase {SUITE} from {mirror}"):
+            _run_logged(
+                ["debootstrap", "--variant=minbase", SUITE, str(rootfs), mirror],
+                log,
+                "debootstrap could not build the root file system",
+                "Check that the Debian mirror is reachable (`apt-get update` on the host), "
+                "then run the same command again.",
+            )
+        debootstrapped.touch()
+    with scribe.step("trimming the root file system and applying Debian updates"):
+        shutil.copy2("/etc/resolv.conf", rootfs / "etc" / "resolv.conf")
+        shutil.copy2(script, rootfs / "tmp" / script.name)
+        log = rootfs.parent / f"{rootfs.name}.prepare.log"
+        _run_logged(
+            ["chroot", str(rootfs), "/bin/sh", f"/tmp/{script.name}", SUITE, mirror, security],
+            log,
+            "Preparing the root file system failed",
+            "A package download probably failed: check the mirror, then run the same "
+            "command again (it continues after debootstrap).",
+        )
+        (rootfs / "tmp" / script.name).unlink()
+
+
+def _run_logged(argv: list[str], log: Path, title: str, fix: str) -> None:
+    with log.open("wb") as out:
+        code = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT)
+    if code != 0:
+        tail = log.read_bytes()[-1500:].decode(errors="replace")
+        raise UserError(
+            title=f"{title} (exit {code})",
+            cause=f"`{' '.join(argv)}` failed; the end of its log ({log}):\n{tail}",
+            fix=[fix],
+        )
+
+
+def _import_rootfs(engine: Engine, rootfs: Path, ref: str, digest: str) -> None:
+    tar = subprocess.Popen(
+        ["tar", "-C", str(rootfs), "--sort=name", "--numeric-owner",
+         f"--mtime=@{SOURCE_DATE_EPOCH}", "--one-file-system", "-cf", "-", "."],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        engine.run(
+            "import",
+            "--change", 'CMD ["/bin/bash"]',
+            "--change", f"LABEL {INPUTS_LABEL}={digest}",
+            "-", ref,
+            stdin=tar.stdout,
+            capture=True,
+        )
+    finally:
+        tar.stdout.close()
+        tar.wait()
+
+
+def _ensure_image(
+    engine: Engine, scribe: Scribe, context: Path, ref: str, base_ref: str, base_digest: str,
+    force: bool,
+) -> None:
+    containerfile = context / "Containerfile"
+    digest = digest_of([containerfile], base=base_digest, stack_id=STACK_ID)
+    if _reusable(engine, ref, digest, force, scribe):
+        return
+    args = ["build", "--network=host", "-f", str(containerfile), "-t", ref,
+            "--build-arg", f"BASE={base_ref}", "--build-arg", f"STACK_ID={STACK_ID}",
+            "--label", f"{INPUTS_LABEL}={digest}"]
+    if engine.name == "podman":
+        # never reach for a registry; fixed timestamps make the layers repeatable
+        args += ["--pull=never", f"--timestamp={SOURCE_DATE_EPOCH}"]
+    with scribe.step(f"building {ref}"):
+        engine.run(*args, str(context), capture=not scribe.verbose)
+    size = (engine.image_inspect(ref) or {}).get("Size", 0)
+    scribe.info(f"{ref}: {size / 1e6:.0f} MB uncompressed")
