@@ -18,7 +18,7 @@ def _stacks(args: argparse.Namespace, scribe: Scribe) -> int:
     from seldon_platform.engine import find_engine
     from seldon_platform.stacks import ensure_stacks
 
-    images = ensure_stacks(find_engine(), scribe, force=args.force)
+    images = ensure_stacks(find_engine(), scribe, force=args.force, base=args.base)
     scribe.info(f"build image: {images.build}")
     scribe.info(f"run image:   {images.run}")
     return 0
@@ -27,6 +27,12 @@ def _stacks(args: argparse.Namespace, scribe: Scribe) -> int:
 def _add_stacks(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stacks", help="build the build and run stack images from Debian packages")
     p.add_argument("--force", action="store_true", help="rebuild even when the inputs are unchanged")
+    p.add_argument(
+        "--base",
+        metavar="IMAGE",
+        help="start from this image instead of a debootstrapped Debian "
+        "(needs registry access, e.g. docker.io/library/debian:bookworm-slim)",
+    )
     p.set_defaults(func=_stacks)
 
 

@@ -1,0 +1,29 @@
+"""Fixtures shared by every test area: the container engine and the stack images."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# podman on hosts like CI needs the project's settings (see platform/containers.conf)
+os.environ.setdefault("CONTAINERS_CONF", str(REPO / "platform" / "containers.conf"))
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The container engine; engine tests fail (not skip) when none works."""
+    from seldon_platform.engine import find_engine
+
+    return find_engine()
+
+
+@pytest.fixture(scope="session")
+def stack_images(engine):
+    """The build and run images, built (or found unchanged) once per test session."""
+    from seldon_detect.scribe import Scribe
+    from seldon_platform.stacks import ensure_stacks
+
+    return ensure_stacks(engine, Scribe(quiet=True))
