@@ -27,3 +27,22 @@ def stack_images(engine):
     from seldon_platform.stacks import ensure_stacks
 
     return ensure_stacks(engine, Scribe(quiet=True))
+
+
+@pytest.fixture(scope="session")
+def docker_api(engine, tmp_path_factory):
+    """A Docker-compatible API for pytest-docker and docker clients: DOCKER_HOST is set
+    for the session and the podman service behind it is stopped afterwards."""
+    from seldon_platform.engine import docker_api_socket
+
+    sock = tmp_path_factory.mktemp("engine-api") / "docker.sock"
+    with docker_api_socket(engine, sock) as url:
+        old = os.environ.get("DOCKER_HOST")
+        os.environ["DOCKER_HOST"] = url
+        try:
+            yield url
+        finally:
+            if old is None:
+                os.environ.pop("DOCKER_HOST", None)
+            else:
+                os.environ["DOCKER_HOST"] = old
