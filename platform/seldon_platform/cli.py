@@ -26,7 +26,9 @@ def _stacks(args: argparse.Namespace, scribe: Scribe) -> int:
 
 def _add_stacks(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stacks", help="build the build and run stack images from Debian packages")
-    p.add_argument("--force", action="store_true", help="rebuild even when the inputs are unchanged")
+    p.add_argument(
+        "--force", action="store_true", help="rebuild even when the inputs are unchanged"
+    )
     p.add_argument(
         "--base",
         metavar="IMAGE",

@@ -121,7 +121,8 @@ def find_engine(env: Mapping[str, str] | None = None) -> Engine:
             "The `docker` client alone is not enough: it needs a running Docker daemon."
         ),
         fix=[
-            "Install podman: `sudo apt-get install podman runc` (or run `make setup` in this project).",
+            "Install podman: `sudo apt-get install podman runc` "
+            "(or run `make setup` in this project).",
             "Or start a Docker daemon and make sure `docker info` works for your user.",
         ],
     )

@@ -49,7 +49,8 @@ def stacks_dir() -> Path:
             return candidate
     raise UserError(
         title="The stack Containerfiles are missing",
-        cause=f"Neither {here.parent.parent / 'stacks'} nor {here / '_stacks'} holds run/Containerfile.",
+        cause=f"Neither {here.parent.parent / 'stacks'} nor {here / '_stacks'} "
+        "holds run/Containerfile.",
         fix=["Reinstall seldon-model-buildpacks, or run from a full checkout of the repository."],
     )
 
@@ -76,7 +77,8 @@ def debian_mirrors(apt_dir: Path = Path("/etc/apt")) -> tuple[str, str]:
     for path in files:
         if not path.is_file():
             continue
-        for uri, suites in _apt_entries(path.read_text(errors="replace"), path.suffix == ".sources"):
+        text = path.read_text(errors="replace")
+        for uri, suites in _apt_entries(text, deb822=path.suffix == ".sources"):
             if any(s.endswith("-security") for s in suites):
                 security = security or uri
             elif SUITE in suites:
@@ -158,7 +160,8 @@ def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, securi
             title="Building the base image needs root",
             cause="debootstrap and chroot only work as root.",
             fix=[
-                "Run `sudo make stacks` (or `sudo seldon-build stacks`) once; later builds reuse it.",
+                "Run `sudo make stacks` (or `sudo seldon-build stacks`) once; "
+                "later builds reuse it.",
                 "Or, with access to a registry, start from Debian's image: "
                 "`seldon-build stacks --base docker.io/library/debian:bookworm-slim`.",
             ],

@@ -10,7 +10,9 @@ import pytest
 pytestmark = pytest.mark.engine
 
 
-def run_in(engine, image: str, *cmd: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def run_in(
+    engine, image: str, *cmd: str, extra: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     return engine.run("run", "--rm", *extra, image, *cmd, check=False, capture=True)
 
 
@@ -58,7 +60,8 @@ def test_run_image_has_no_compiler_no_apt_lists_and_is_small(engine, stack_image
 
 def test_build_image_compiles_c(engine, stack_images):
     proc = run_in(engine, stack_images.build, "sh", "-c",
-                  "printf 'int main(void){return 0;}' > /tmp/a.c && cc /tmp/a.c -o /tmp/a && /tmp/a "
+                  "printf 'int main(void){return 0;}' > /tmp/a.c "
+                  "&& cc /tmp/a.c -o /tmp/a && /tmp/a "
                   "&& python3-config --includes")
     assert proc.returncode == 0, proc.stderr.decode()
     assert b"python3.11" in proc.stdout
