@@ -91,3 +91,17 @@ def _unquote(value: str, where: str) -> str:
 
 def env_dict(entries: list[EnvEntry]) -> dict[str, str]:
     return {e.key: e.value for e in entries}
+
+
+def remove_keys(path: Path, keys: set[str]) -> list[str]:
+    """Drop the lines that set any of `keys` from `path`, keeping every other line as it was.
+
+    Returns the removed keys (in file order); the file is left untouched when there are none.
+    """
+    text = path.read_text(encoding="utf-8")
+    doomed = {e.line: e.key for e in parse_env_text(text, path.name) if e.key in keys}
+    if not doomed:
+        return []
+    kept = [line for n, line in enumerate(text.splitlines(keepends=True), 1) if n not in doomed]
+    path.write_text("".join(kept), encoding="utf-8")
+    return list(doomed.values())

@@ -26,9 +26,13 @@ class MetricsModel:
 
     def metrics(self):
         return [
-            {"type": "COUNTER", "key": "rows_total", "value": self.last_rows},
-            {"type": "GAUGE", "key": "rows_in_last_request", "value": self.last_rows,
-             "tags": {"model": "identity"}},
+            {"type": "COUNTER", "key": "rows_processed", "value": self.last_rows},
+            {
+                "type": "GAUGE",
+                "key": "rows_in_last_request",
+                "value": self.last_rows,
+                "tags": {"model": "identity"},
+            },
             {"type": "TIMER", "key": "predict_time", "value": self.last_ms},
         ]
 

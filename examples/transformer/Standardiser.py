@@ -6,8 +6,8 @@ would load them in `load()` from the training run.
 
 import numpy as np
 
-MEANS = np.array([5.8, 3.0, 3.8, 1.2])
-STDS = np.array([0.8, 0.4, 1.8, 0.8])
+MEANS = np.array([6.0, 3.0, 4.0, 1.0])
+STDS = np.array([0.5, 0.25, 2.0, 1.0])
 
 
 class Standardiser:

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+from seldon_platform.build_cli import add_build, add_inspect
 
 
 def _stacks(args: argparse.Namespace, scribe: Scribe) -> int:
@@ -39,7 +40,7 @@ def _add_stacks(sub: argparse._SubParsersAction) -> None:
 
 
 #: each entry adds one sub-command parser whose `func(args, scribe)` returns the exit status
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_stacks]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_stacks, add_build, add_inspect]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,8 +24,15 @@ EXIT_BUILD_OTHER = 52
 
 #: the variables (besides CNB_*) that detect and build see from the lifecycle's env
 PASSTHROUGH_ENV = (
-    "HOME", "HOSTNAME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
-    "http_proxy", "https_proxy", "no_proxy", "CNB_STACK_ID",
+    "HOME",
+    "HOSTNAME",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "CNB_STACK_ID",
 )
 PATH_VARS = ("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH")
 

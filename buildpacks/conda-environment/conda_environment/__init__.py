@@ -1,0 +1,1 @@
+"""seldon/conda-environment: the Python environment from `environment.yml`, in a launch layer."""

@@ -1,0 +1,1 @@
+"""seldon/pip-requirements: `pip install -r requirements.txt` into the Python environment."""

@@ -1,0 +1,56 @@
+"""Create (or reuse) the virtual environment every later buildpack installs into.
+
+The layer key is this buildpack's own inputs (Python, target, version) plus
+the metadata each requirer of `python-env` put in the build plan (digests of
+requirements files, project files, index settings, runtime wheel): the env is
+reused only when none of them changed, and the reason for a rebuild is logged.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from seldon_detect.cnb import pexec, pyenv
+from seldon_detect.cnb.context import BuildContext
+from seldon_detect.cnb.layers import Layers
+from seldon_detect.cnb.plan import merged, read_buildpack_plan
+from seldon_detect.errors import UserError
+from seldon_detect.pyversion import find_python_hint
+from seldon_detect.scribe import Scribe
+
+LAYER = "venv"
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> None:
+    scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
+    requested = merged(read_buildpack_plan(ctx.plan_path), pyenv.PLAN_NAME)
+    version = "%d.%d.%d" % sys.version_info[:3]
+    hint = find_python_hint(ctx.app_dir)
+    if hint and not hint.matches(version):
+        scribe.warn(f"{hint.source} asks for Python {hint.version}; this stack provides "
+                    f"{version}, which is used.")
+    key = {
+        "python": f"{version} {sys.executable}",
+        "target": ctx.target.key(),
+        "buildpack": ctx.buildpack.version,
+        **{f"input-{k}": str(v) for k, v in sorted(requested.items())},
+    }
+    layers = Layers(ctx.layers_dir)
+    layer = layers.get(LAYER, launch=True, build=True, cache=True)
+    reasons = layer.changes(key)
+    if not reasons:
+        scribe.info("Reusing the Python environment: nothing it depends on changed")
+    else:
+        scribe.info("Creating the Python environment: " + ", ".join(reasons))
+        layer.reset()
+        with scribe.step(f"python{version} -m venv"):
+            result = pexec.run([sys.executable, "-m", "venv", str(layer.path)], scribe,
+                               env=pexec.clean_env())
+        if result.returncode != 0:
+            raise UserError(
+                "Cannot create a virtual environment", result.output,
+                ["The build image needs python3-venv (Debian) for python3 -m venv."],
+            )
+    pyenv.announce(layer, layer.path, reused=not reasons)
+    layer.default_env("VIRTUAL_ENV", str(layer.path), scope="launch")
+    layer.commit(key)

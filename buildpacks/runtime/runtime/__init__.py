@@ -1,0 +1,1 @@
+"""seldon/runtime: the Seldon runtime in the env, an import check of the model, the processes."""

@@ -1,0 +1,53 @@
+"""Install seldon-runtime, check the model imports, scrub build keys, write processes and SBOM."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.cnb import pyenv
+from seldon_detect.cnb.context import BuildContext
+from seldon_detect.cnb.launch import write_launch
+from seldon_detect.cnb.layers import Layers
+from seldon_detect.cnb.pip import PipRunner, index_settings
+from seldon_detect.cnb.sbom import EXTENSION, cyclonedx, installed_components
+from seldon_detect.envfile import parse_env_file, remove_keys
+from seldon_detect.model import is_build_key, resolve_model_config
+from seldon_detect.scribe import Scribe
+
+from runtime.importcheck import check_import
+from runtime.processes import processes
+from runtime.wheels import runtime_wheel, wheel_dir
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> None:
+    scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
+    env = pyenv.current()
+    env_path = ctx.app_dir / S2I_ENV_FILE
+    s2i_env = parse_env_file(env_path, str(S2I_ENV_FILE)) if env_path.is_file() else []
+    config = resolve_model_config(ctx.app_dir, s2i_env, ctx.platform_env)
+    wheel = runtime_wheel(ctx.buildpack.dir)
+    if env.reused:
+        scribe.info(f"Reusing the installed runtime ({wheel.name})")
+    else:
+        settings = index_settings(ctx, s2i_env)
+        # our own wheels first, then the user's wheel folders and indexes for dependencies
+        settings = dataclasses.replace(
+            settings, wheel_dirs=[wheel_dir(ctx.buildpack.dir), *settings.wheel_dirs])
+        runner = PipRunner(env.python, settings, ctx.bindings)
+        with scribe.step(f"pip install {wheel.name}"):
+            runner.install([str(wheel)], "pip install seldon-runtime", scribe, env.version())
+
+    check_import(env.python, ctx.app_dir, config, scribe)
+
+    if env_path.is_file():
+        removed = remove_keys(env_path, {e.key for e in s2i_env if is_build_key(e.key)})
+        if removed:
+            scribe.info(f"Removed build-only keys from {S2I_ENV_FILE} in the image: "
+                        + ", ".join(removed))
+
+    layers = Layers(ctx.layers_dir)
+    write_launch(layers, processes())
+    scribe.info("Processes: " + ", ".join(p.type for p in processes()) + " (default: web)")
+    sbom = cyclonedx(installed_components(env.prefix), config.model_name)
+    (ctx.layers_dir / f"launch.sbom.{EXTENSION}").write_text(sbom, encoding="utf-8")

@@ -1,0 +1,28 @@
+"""The `seldon-runtime` wheel (and any dependency wheels) shipped inside this buildpack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seldon_detect.errors import UserError
+from seldon_detect.indexes import digest_dir
+
+
+def wheel_dir(buildpack_dir: Path) -> Path:
+    return buildpack_dir / "wheels"
+
+
+def runtime_wheel(buildpack_dir: Path) -> Path:
+    found = sorted(wheel_dir(buildpack_dir).glob("seldon_runtime-*.whl"))
+    if len(found) != 1:
+        raise UserError(
+            "The seldon/runtime buildpack is incomplete",
+            f"Expected one seldon_runtime wheel in {wheel_dir(buildpack_dir)}, found "
+            f"{len(found)}.",
+            ["Package the buildpacks with `make buildpacks` (it builds and vendors the wheel)."],
+        )
+    return found[0]
+
+
+def fingerprint(buildpack_dir: Path) -> str:
+    return f"{runtime_wheel(buildpack_dir).name}@{digest_dir(wheel_dir(buildpack_dir))}"

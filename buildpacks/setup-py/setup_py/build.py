@@ -1,0 +1,33 @@
+"""`pip install -e .`: the project's dependencies into the env, its code served from the app dir.
+
+Editable, as the s2i builder did: the code stays in the exported app
+directory, so editing a module does not invalidate the environment layer;
+only the project files (`setup.py`, `setup.cfg`, `pyproject.toml`) are in
+its key.
+"""
+
+from __future__ import annotations
+
+from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.cnb import pyenv
+from seldon_detect.cnb.context import BuildContext
+from seldon_detect.cnb.pip import PipRunner, index_settings
+from seldon_detect.envfile import parse_env_file
+from seldon_detect.project import find_project
+from seldon_detect.scribe import Scribe
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> None:
+    scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
+    project = find_project(ctx.app_dir)
+    assert project is not None
+    env = pyenv.current()
+    if env.reused:
+        scribe.info(f"Reusing the installed project: {project.kind} files are unchanged")
+        return
+    env_file = ctx.app_dir / S2I_ENV_FILE
+    s2i_env = parse_env_file(env_file, str(S2I_ENV_FILE)) if env_file.is_file() else []
+    settings = index_settings(ctx, s2i_env)
+    runner = PipRunner(env.python, settings, ctx.bindings)
+    with scribe.step(f"pip install -e . ({project.kind})"):
+        runner.install(["-e", "."], "pip install -e .", scribe, env.version(), cwd=ctx.app_dir)

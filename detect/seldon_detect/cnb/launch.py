@@ -1,0 +1,43 @@
+"""`launch.toml`: the processes of the image (Buildpack API 0.9+: no shell, array commands)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from seldon_detect.cnb.layers import Layers
+
+_TYPE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+@dataclass
+class Process:
+    type: str
+    #: the executable and the arguments that are always passed
+    command: list[str]
+    #: default arguments the user may replace (`docker run IMAGE args...`)
+    args: list[str] = field(default_factory=list)
+    default: bool = False
+    working_dir: str | None = None
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "command": self.command, "args": self.args,
+                               "default": self.default}
+        if self.working_dir:
+            out["working-dir"] = self.working_dir
+        return out
+
+
+def write_launch(layers: Layers, processes: list[Process],
+                 labels: dict[str, str] | None = None) -> None:
+    if sum(p.default for p in processes) > 1:
+        raise ValueError("at most one process may be the default")
+    types = [p.type for p in processes]
+    if len(set(types)) != len(types) or not all(_TYPE.match(t) for t in types):
+        raise ValueError(f"process types must be unique and [A-Za-z0-9._-]: {types}")
+    data: dict[str, Any] = {}
+    if labels:
+        data["labels"] = [{"key": k, "value": v} for k, v in sorted(labels.items())]
+    data["processes"] = [p.to_toml() for p in processes]
+    layers.write_toml("launch.toml", data)

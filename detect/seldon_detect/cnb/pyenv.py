@@ -1,0 +1,63 @@
+"""The contract between the provider of `python-env` and the buildpacks that install into it.
+
+The provider (python-venv or conda-environment) owns one launch layer holding
+the environment and tells later buildpacks about it through build-only
+environment variables of that layer:
+- `SELDON_PYTHON_ENV`: the environment's prefix (`<prefix>/bin/python`);
+- `SELDON_PYTHON_ENV_STATE`: `reused` when the layer was restored with a key
+  equal to this build's, so installing into it again would change nothing;
+  `fresh` otherwise.
+The key covers what every requirer declared in its build-plan metadata, so a
+change in any dependency input rebuilds the whole environment.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from seldon_detect.cnb.layers import Layer
+from seldon_detect.errors import UserError
+
+PLAN_NAME = "python-env"
+ENV_PREFIX = "SELDON_PYTHON_ENV"
+ENV_STATE = "SELDON_PYTHON_ENV_STATE"
+
+
+@dataclass(frozen=True)
+class PythonEnv:
+    prefix: Path
+    reused: bool
+
+    @property
+    def python(self) -> Path:
+        return self.prefix / "bin" / "python"
+
+    def version(self) -> str:
+        out = subprocess.run(
+            [str(self.python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+            capture_output=True, text=True, check=True, env={"PATH": os.environ.get("PATH", "")},
+        )
+        return out.stdout.strip()
+
+
+def announce(layer: Layer, prefix: Path, reused: bool) -> None:
+    """Called by the provider: publish the environment to later buildpacks."""
+    layer.override_env(ENV_PREFIX, str(prefix), scope="build")
+    layer.override_env(ENV_STATE, "reused" if reused else "fresh", scope="build")
+
+
+def current() -> PythonEnv:
+    """Called by requirers: the environment an earlier buildpack provided."""
+    prefix = os.environ.get(ENV_PREFIX)
+    if not prefix or not (Path(prefix) / "bin" / "python").exists():
+        raise UserError(
+            "No Python environment to install into",
+            f"{ENV_PREFIX} is not set by an earlier buildpack; seldon/python-venv or "
+            "seldon/conda-environment must run before this buildpack.",
+            ["Use the builder's order, or list seldon/python-venv before this buildpack in "
+             "project.toml / --buildpack."],
+        )
+    return PythonEnv(Path(prefix), os.environ.get(ENV_STATE) == "reused")

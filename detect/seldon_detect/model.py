@@ -1,0 +1,213 @@
+"""The model's runtime configuration: which class to serve and how.
+
+Values come from `.s2i/environment` and from the build's environment (for
+example `pack build -e` or `seldon-s2i -e`), the latter winning, as with s2i.
+Keys are split into runtime keys (they become the image's default environment,
+which `docker run -e` can still override) and build-only keys (package index
+settings and credentials, which must never reach the image).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from seldon_detect.envfile import EnvEntry
+from seldon_detect.errors import UserError
+
+SERVICE_TYPES = ("MODEL", "ROUTER", "TRANSFORMER", "OUTPUT_TRANSFORMER", "COMBINER",
+                 "OUTLIER_DETECTOR")
+
+#: keys for the build only; never written to the image
+BUILD_KEYS = frozenset({
+    "EXTRA_INDEX_URL", "INDEX_URL", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST",
+    "PIP_FIND_LINKS", "NETRC", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy",
+    "https_proxy", "no_proxy", "CONDA_ENV_NAME",
+})
+BUILD_PREFIXES = ("PIP_", "UV_", "BP_", "CNB_", "CONDA_")
+
+#: build-environment keys copied into the image's default environment (the
+#: seldon-core microservice settings); other build variables stay build-only
+RUNTIME_KEYS = frozenset({
+    "MODEL_NAME", "SERVICE_TYPE", "PERSISTENCE", "API_TYPE", "PREDICTIVE_UNIT_PARAMETERS",
+    "PAYLOAD_PASSTHROUGH", "TRACING", "FILTER_METRICS_ACCESS_LOGS",
+    "INCLUDE_METRICS_IN_CLIENT_RESPONSE", "MODEL_METADATA", "USE_MULTIPROCESS_PACKAGE",
+    "FLASK_SINGLE_THREADED",
+})
+RUNTIME_PREFIXES = ("SELDON_", "GUNICORN_", "PREDICTIVE_UNIT_", "GRPC_", "JAEGER_", "FLASK_")
+
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def is_build_key(key: str) -> bool:
+    return key in BUILD_KEYS or key.startswith(BUILD_PREFIXES)
+
+
+def is_runtime_key(key: str) -> bool:
+    return key in RUNTIME_KEYS or key.startswith(RUNTIME_PREFIXES)
+
+
+@dataclass
+class ModelConfig:
+    model_name: str
+    service_type: str
+    #: what the image gets as default environment, sorted by key
+    launch_env: dict[str, str] = field(default_factory=dict)
+    #: where MODEL_NAME came from, for the log
+    model_name_source: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def module(self) -> str:
+        return self.model_name.rsplit(".", 1)[0] if "." in self.model_name else self.model_name
+
+    @property
+    def class_name(self) -> str:
+        return self.model_name.rsplit(".", 1)[-1]
+
+
+def resolve_model_config(
+    app_dir: Path, s2i_env: list[EnvEntry], build_env: Mapping[str, str]
+) -> ModelConfig:
+    """Merge `.s2i/environment` and the build env, infer and validate the model settings."""
+    file_env = {e.key: e.value for e in s2i_env}
+    merged = {k: v for k, v in file_env.items() if not is_build_key(k)}
+    merged.update({k: v for k, v in build_env.items() if is_runtime_key(k)})
+    warnings = []
+
+    name = merged.get("MODEL_NAME", "").strip()
+    if "MODEL_NAME" in build_env:
+        source = "the build environment"
+    elif "MODEL_NAME" in file_env:
+        source = ".s2i/environment"
+    else:
+        name, source = infer_model_name(app_dir), "inferred"
+    validate_model_name(app_dir, name)
+    merged["MODEL_NAME"] = name
+
+    service_type = merged.get("SERVICE_TYPE", "MODEL").strip().upper() or "MODEL"
+    if service_type not in SERVICE_TYPES:
+        raise UserError(
+            f"Unknown SERVICE_TYPE {merged['SERVICE_TYPE']!r}",
+            "SERVICE_TYPE must be one of: " + ", ".join(SERVICE_TYPES) + ".",
+            ["Set SERVICE_TYPE in .s2i/environment or with -e SERVICE_TYPE=MODEL."],
+            location=_where("SERVICE_TYPE", s2i_env, build_env),
+        )
+    merged["SERVICE_TYPE"] = service_type
+    if merged.get("PERSISTENCE", "0").strip() not in ("", "0"):
+        warnings.append("PERSISTENCE is deprecated and ignored by the runtime (as in seldon-core "
+                        "1.x); remove it.")
+    passthrough = merged.get("PAYLOAD_PASSTHROUGH")
+    if passthrough is not None and passthrough.strip().lower() not in (
+        "", "0", "1", "true", "false", "t", "f", "yes", "no"
+    ):
+        raise UserError(
+            f"PAYLOAD_PASSTHROUGH must be true or false, not {passthrough!r}", "",
+            ["Set PAYLOAD_PASSTHROUGH=true or PAYLOAD_PASSTHROUGH=false."],
+            location=_where("PAYLOAD_PASSTHROUGH", s2i_env, build_env),
+        )
+    _validate_parameters(merged.get("PREDICTIVE_UNIT_PARAMETERS"), s2i_env, build_env)
+    return ModelConfig(name, service_type, dict(sorted(merged.items())), source, warnings)
+
+
+def _where(key: str, s2i_env: list[EnvEntry], build_env: Mapping[str, str]) -> str:
+    if key in build_env:
+        return f"build environment: {key}"
+    lines = [e.line for e in s2i_env if e.key == key]
+    return f".s2i/environment:{lines[-1]}" if lines else key
+
+
+def _validate_parameters(
+    raw: str | None, s2i_env: list[EnvEntry], build_env: Mapping[str, str]
+) -> None:
+    import json
+
+    if not raw or not raw.strip():
+        return
+    fix = ['Write a JSON list such as '
+           '[{"name":"threshold","value":"0.5","type":"FLOAT"}].']
+    where = _where("PREDICTIVE_UNIT_PARAMETERS", s2i_env, build_env)
+    try:
+        params = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise UserError("PREDICTIVE_UNIT_PARAMETERS is not valid JSON", str(err), fix,
+                        location=where) from None
+    if not isinstance(params, list) or not all(
+        isinstance(p, dict) and "name" in p and "value" in p and "type" in p for p in params
+    ):
+        raise UserError(
+            "PREDICTIVE_UNIT_PARAMETERS has the wrong shape",
+            "It must be a list of objects, each with name, value and type.", fix, location=where,
+        )
+
+
+def model_candidates(app_dir: Path) -> list[str]:
+    """Top-level `X.py` files that define a top-level `class X`."""
+    found = []
+    for path in sorted(app_dir.glob("*.py")):
+        stem = path.stem
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if f"class {stem}" not in text:
+            continue
+        try:
+            tree = ast.parse(text, filename=path.name)
+        except SyntaxError:
+            # a broken candidate is still a candidate; the import check names the error
+            found.append(stem)
+            continue
+        if any(isinstance(n, ast.ClassDef) and n.name == stem for n in tree.body):
+            found.append(stem)
+    return found
+
+
+def infer_model_name(app_dir: Path) -> str:
+    candidates = model_candidates(app_dir)
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        cause = ("No MODEL_NAME was given and no file X.py at the top of the repository "
+                 "defines a class X.")
+    else:
+        cause = ("No MODEL_NAME was given and several files could be the model: "
+                 + ", ".join(candidates) + ".")
+    raise UserError(
+        "MODEL_NAME is not set", cause,
+        ["Add MODEL_NAME=<ClassName> to .s2i/environment (the file <ClassName>.py must "
+         "define class <ClassName>), or use the module.path.ClassName form.",
+         "Or pass it to the build: -e MODEL_NAME=<ClassName>."],
+        location=".s2i/environment",
+    )
+
+
+def validate_model_name(app_dir: Path, name: str) -> None:
+    if not _DOTTED.match(name):
+        raise UserError(
+            f"MODEL_NAME {name!r} is not a Python name",
+            "It must be a class name (file and class with the same name) or "
+            "module.path.ClassName.",
+            ["Fix MODEL_NAME, for example MODEL_NAME=MyModel."], location="MODEL_NAME",
+        )
+    module = name.rsplit(".", 1)[0] if "." in name else name
+    rel = Path(*module.split("."))
+    if (app_dir / rel.with_suffix(".py")).is_file() or (app_dir / rel / "__init__.py").is_file():
+        return
+    if "." in name and (app_dir / rel).is_dir():
+        return
+    # the module may come from an installed dependency; only warn-worthy, checked at import
+    if "." in name:
+        return
+    candidates = model_candidates(app_dir)
+    raise UserError(
+        f"No file {rel}.py for MODEL_NAME={name}",
+        f"The runtime imports module {module!r} from the application directory, and there is "
+        "no such file." + (f" Candidates found: {', '.join(candidates)}." if candidates else ""),
+        ["Rename the file or fix MODEL_NAME (it is case-sensitive).",
+         "For a class inside a package use MODEL_NAME=package.module.ClassName."],
+        location="MODEL_NAME",
+    )

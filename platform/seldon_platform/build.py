@@ -1,0 +1,204 @@
+"""`seldon-build build`: source -> detect/restore/build in the build image -> export -> image."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seldon_detect.errors import UserError
+from seldon_detect.scribe import Scribe
+
+from . import source as sources
+from .builder_config import load_builder
+from .cache import Cache, default_root
+from .engine import Engine, find_engine
+from .exporter.export import ExportError, ExportResult, export
+from .exporter.oci import Layout, write_archive
+from .imagestore import ImageStore
+from .lifecycle import tomlfile
+from .lifecycle.descriptor import Buildpack
+from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
+from .project import apply_to_order, load_project
+
+CNB_UID = CNB_GID = 1000
+
+
+@dataclass
+class BuildOptions:
+    source: str
+    tag: str
+    env: dict[str, str] = field(default_factory=dict)
+    context_dir: str = ""
+    ref: str = ""
+    wheels: Path | None = None
+    bindings: list[Path] = field(default_factory=list)
+    builder: Path | None = None
+    buildpacks_dir: Path | None = None
+    clear_cache: bool = False
+    output: str = "engine"  # engine | oci-layout | oci-archive
+    output_path: Path | None = None
+    process_type: str | None = None
+    cache_root: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    image_id: str
+    export: ExportResult
+    cached_layers: list[str]
+    seconds: float
+
+
+def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> BuildResult:
+    start = time.monotonic()
+    engine = engine or find_engine()
+    store = ImageStore(engine)
+    src = sources.fetch(opts.source, opts.ref, opts.context_dir)
+    project = load_project(src.root)
+    builder = load_builder(opts.builder, opts.buildpacks_dir)
+    if not engine.image_exists(builder.build_image):
+        raise UserError(
+            title=f"Build image {builder.build_image} not found",
+            fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
+        )
+    cache = Cache(opts.cache_root or default_root(), opts.tag)
+    if opts.clear_cache:
+        scribe.info("Clearing the build cache")
+        cache.clear()
+    work = cache.work_dir()
+    try:
+        return _build_in(work, opts, scribe, engine, store, src, project, builder, cache, start)
+    except OSError as err:
+        if err.errno == errno.ENOSPC:
+            raise UserError(
+                "The disk is full", str(err), ["Free disk space, then build again."]
+            ) from err
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if src.cleanup:
+            src.cleanup.cleanup()
+
+
+def _build_in(
+    work, opts, scribe, engine, store, src, project, builder, cache, start
+) -> BuildResult:
+    workspace, layers, platform = work / "workspace", work / "layers", work / "platform"
+    with scribe.step("Preparing the source"):
+        count = sources.copy_app(src.root, workspace, project.include, project.exclude)
+        scribe.detail(f"{count} files from {src.root}")
+    layers.mkdir()
+    (platform / "env").mkdir(parents=True)
+    env = {**project.build_env, **opts.env}
+    for name, value in env.items():
+        (platform / "env" / name).write_text(value, encoding="utf-8")
+    bindings = {}
+    for path in opts.bindings:
+        if not path.is_dir():
+            raise UserError(
+                f"Binding {path} is not a directory",
+                fix=["Give a directory holding a `type` file."],
+            )
+        bindings[path.name] = path
+        (platform / "bindings" / path.name).mkdir(parents=True, exist_ok=True)
+    build_config = work / "build-config"
+    (build_config / "env").mkdir(parents=True)
+    for item in builder.build_env:
+        suffix = item.get("suffix", "default")
+        (build_config / "env" / f"{item['name']}.{suffix}").write_text(
+            str(item.get("value", "")), encoding="utf-8"
+        )
+        if item.get("delim"):
+            (build_config / "env" / f"{item['name']}.delim").write_text(
+                item["delim"], encoding="utf-8"
+            )
+    order = apply_to_order(builder.order, project)
+    tomlfile.write(
+        work / "order.toml", {"order": [{"group": [e.to_toml() for e in g]} for g in order]}
+    )
+    previous, sizes = store.previous(opts.tag) if opts.output == "engine" else ({}, {})
+    tomlfile.write(
+        layers / "analyzed.toml", {"image": {"reference": opts.tag}, "metadata": previous}
+    )
+    chown_tree(workspace, CNB_UID, CNB_GID)
+    chown_tree(layers, CNB_UID, CNB_GID)
+    mounts = Mounts(
+        workspace=workspace,
+        layers=layers,
+        platform=platform,
+        build_config=build_config,
+        order=work / "order.toml",
+        cache=cache.ensure(),
+        buildpacks=_buildpacks(builder),
+        bindings=bindings,
+        wheels=opts.wheels,
+    )
+    try:
+        run_phases(engine, builder.build_image, mounts, ["detect", "restore", "build"], scribe)
+    except PhaseFailure as failure:
+        raise explain(failure) from None
+    with scribe.step("Exporting the image"):
+        run = store.run_image(builder.run_image)
+        layout = Layout(work / "oci")
+        try:
+            result = export(
+                layers,
+                workspace,
+                run,
+                layout,
+                opts.tag,
+                previous,
+                sizes,
+                src.metadata,
+                opts.process_type,
+                CNB_UID,
+                CNB_GID,
+            )
+        except ExportError as err:
+            raise UserError(
+                "The image could not be exported",
+                str(err),
+                ["Check the buildpack that wrote this layer."],
+            ) from err
+        for report in result.reports:
+            line = f"{report.status:9} {report.name} ({_size(report.size)}) {report.digest[7:19]}"
+            scribe.info(line + (f": {report.reason}" if report.reason else ""))
+        _write_output(opts, store, layout, run.reference, cache, scribe)
+    group = tomlfile.read(layers / "group.toml").get("group", [])
+    cached = cache.commit(layers, group, result.layer_digests)
+    scribe.detail(f"cached layers: {', '.join(cached) or 'none'}")
+    seconds = time.monotonic() - start
+    scribe.info(f"Built {opts.tag} ({result.image_id[7:19]}) in {seconds:.1f}s")
+    return BuildResult(result.image_id, result, cached, seconds)
+
+
+def _buildpacks(builder) -> list[Buildpack]:
+    return list(builder.buildpacks.values())
+
+
+def _write_output(
+    opts, store: ImageStore, layout: Layout, run_ref: str, cache: Cache, scribe: Scribe
+) -> None:
+    if opts.output == "engine":
+        store.load(layout.root, opts.tag, opts.tag)
+        scribe.info(f"Loaded {opts.tag} into {store.engine.name}")
+        return
+    store.fill_blobs(layout, run_ref, cache.dir.parent)
+    out = opts.output_path
+    if opts.output == "oci-layout":
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(layout.root, out)
+    else:
+        write_archive(layout.root, out)
+    scribe.info(f"Wrote {opts.output} {out}")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)

@@ -1,0 +1,138 @@
+"""The `build` and `inspect` sub-commands of `seldon-build`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from seldon_detect.errors import UserError
+from seldon_detect.scribe import Scribe
+
+
+def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
+    """`--env-file` lines first, then `--env K=V` (later wins); `K` alone takes the host's value."""
+    import os
+
+    env: dict[str, str] = {}
+    for name in files:
+        try:
+            lines = Path(name).read_text(encoding="utf-8").splitlines()
+        except OSError as err:
+            raise UserError(f"Cannot read env file {name}", str(err), ["Check the path."]) from err
+        for n, line in enumerate(lines, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            _put(env, line, f"{name}:{n}", os.environ)
+    for pair in pairs:
+        _put(env, pair, "--env", os.environ)
+    return env
+
+
+def _put(env: dict[str, str], item: str, where: str, host: dict) -> None:
+    key, sep, value = item.partition("=")
+    key = key.strip()
+    if not key or not key.replace("_", "a").isalnum():
+        raise UserError(
+            f"Bad environment entry {item.split('=')[0]!r}",
+            "Expected NAME=VALUE.",
+            ["Write each entry as NAME=VALUE."],
+            where,
+        )
+    env[key] = value if sep else host.get(key, "")
+
+
+def _build(args: argparse.Namespace, scribe: Scribe) -> int:
+    if args.pack:
+        from seldon_platform.pack import pack_build
+
+        return pack_build(args, scribe)
+    from seldon_platform.build import BuildOptions, build
+
+    output, output_path = _output(args.output)
+    opts = BuildOptions(
+        source=args.source,
+        tag=args.tag,
+        env=parse_env_pairs(args.env, args.env_file),
+        context_dir=args.context_dir or "",
+        ref=args.ref or "",
+        wheels=Path(args.wheels).resolve() if args.wheels else None,
+        bindings=[Path(b).resolve() for b in args.binding],
+        builder=Path(args.builder) if args.builder else None,
+        buildpacks_dir=Path(args.buildpacks).resolve() if args.buildpacks else None,
+        clear_cache=args.clear_cache,
+        output=output,
+        output_path=output_path,
+        process_type=args.default_process,
+        cache_root=Path(args.cache_dir) if args.cache_dir else None,
+    )
+    if opts.wheels and not opts.wheels.is_dir():
+        raise UserError(
+            f"--wheels {args.wheels} is not a directory",
+            fix=["Give the folder holding your .whl files."],
+        )
+    build(opts, scribe)
+    return 0
+
+
+def _output(values: list[str] | None) -> tuple[str, Path | None]:
+    if not values or values == ["engine"]:
+        return "engine", None
+    kind = values[0]
+    if kind not in ("oci-layout", "oci-archive") or len(values) != 2:
+        raise UserError(
+            f"Unknown --output {' '.join(values)}",
+            "Use `--output engine`, `--output oci-layout DIR` or `--output oci-archive FILE`.",
+        )
+    return kind, Path(values[1]).resolve()
+
+
+def add_build(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="build a model repository into an OCI image")
+    p.add_argument("source", help="directory, local git repository or git URL")
+    p.add_argument("-t", "--tag", required=True, help="image name, e.g. my-model:0.1")
+    p.add_argument(
+        "-e", "--env", action="append", default=[], metavar="K=V", help="build-time variable"
+    )
+    p.add_argument(
+        "--env-file", action="append", default=[], metavar="FILE", help="file of K=V lines"
+    )
+    p.add_argument("--context-dir", help="sub-directory of the source to build")
+    p.add_argument("--ref", help="git branch, tag or commit to build")
+    p.add_argument("--wheels", metavar="DIR", help="folder of wheels installed first (s2i's /whl)")
+    p.add_argument(
+        "--binding",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="service binding directory (with a `type` file), e.g. pip credentials",
+    )
+    p.add_argument(
+        "--builder", metavar="TOML", help="builder.toml to use (default: this project's)"
+    )
+    p.add_argument("--buildpacks", metavar="DIR", help="directory of packaged buildpacks")
+    p.add_argument("--clear-cache", action="store_true", help="ignore and replace the build cache")
+    p.add_argument("--cache-dir", metavar="DIR", help="cache root (default ~/.cache/seldon-build)")
+    p.add_argument(
+        "--output",
+        nargs="+",
+        metavar="KIND [PATH]",
+        help="engine (default), oci-layout DIR or oci-archive FILE",
+    )
+    p.add_argument("-D", "--default-process", help="process type the image starts by default")
+    p.add_argument("--pack", action="store_true", help="delegate the build to `pack build`")
+    p.set_defaults(func=_build)
+
+
+def _inspect(args: argparse.Namespace, scribe: Scribe) -> int:
+    from seldon_platform.engine import find_engine
+    from seldon_platform.inspect import describe
+
+    scribe.info(describe(find_engine(), args.image))
+    return 0
+
+
+def add_inspect(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("inspect", help="show an image's processes, buildpacks, layers and SBOM")
+    p.add_argument("image")
+    p.set_defaults(func=_inspect)

@@ -1,0 +1,88 @@
+"""The per-image build cache: `cache = true` layers of the last build, plus work dirs.
+
+Layout under `<root>/<image key>/`: `layers/` mirrors the layers dir for
+cached layers (with `cache.toml` holding their digests) and is mounted
+read-only into the build; `work-*` dirs hold one build each. A new cache is
+written beside the old one and swapped in with renames, so an interrupted
+build leaves the previous cache intact.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .lifecycle import tomlfile
+from .lifecycle.api import escape_id
+from .lifecycle.layers import read_layers, sbom_files
+from .lifecycle.restorer import CACHE_INDEX
+
+
+def default_root() -> Path:
+    env = os.environ.get("SELDON_BUILD_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "seldon-build"
+
+
+class Cache:
+    def __init__(self, root: Path, image: str):
+        key = re.sub(r"[^A-Za-z0-9_.-]+", "_", image)
+        self.dir = root / key
+        self.layers = self.dir / "layers"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """Remove what an interrupted build left behind."""
+        for stale in self.dir.glob("layers.*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+    def clear(self) -> None:
+        shutil.rmtree(self.layers, ignore_errors=True)
+
+    def work_dir(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix="work-", dir=self.dir))
+
+    def ensure(self) -> Path:
+        self.layers.mkdir(parents=True, exist_ok=True)
+        return self.layers
+
+    def commit(
+        self, layers_dir: Path, group: list[dict[str, Any]], digests: dict[tuple[str, str], str]
+    ) -> list[str]:
+        """Move this build's cache layers in (same filesystem: renames only); return their names."""
+        new = self.dir / "layers.new"
+        shutil.rmtree(new, ignore_errors=True)
+        new.mkdir()
+        index: dict[str, dict[str, str]] = {}
+        names = []
+        for bp in group:
+            esc = escape_id(bp["id"])
+            bp_dir = layers_dir / esc
+            for layer in read_layers(bp_dir) if bp_dir.is_dir() else []:
+                if not layer.cache or not layer.has_contents:
+                    continue
+                target = new / esc
+                target.mkdir(exist_ok=True)
+                os.replace(layer.path, target / layer.name)
+                tomlfile.write(
+                    target / f"{layer.name}.toml",
+                    {"types": layer.types(), "metadata": layer.metadata},
+                )
+                for path, _ in sbom_files(bp_dir, layer.name):
+                    shutil.copyfile(path, target / path.name)
+                index.setdefault(bp["id"], {})[layer.name] = digests.get((bp["id"], layer.name), "")
+                names.append(f"{bp['id']}:{layer.name}")
+        tomlfile.write(new / CACHE_INDEX, {"buildpacks": index})
+        old = self.dir / "layers.old"
+        if self.layers.exists():
+            os.replace(self.layers, old)
+        os.replace(new, self.layers)
+        shutil.rmtree(old, ignore_errors=True)
+        return names

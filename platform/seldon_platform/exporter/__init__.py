@@ -1,0 +1,1 @@
+"""Export: reproducible tar layers, OCI image config and manifest, layouts and archives."""

@@ -1,0 +1,235 @@
+"""Assemble the app image from the run image and the build's layers.
+
+Layer order (bottom to top): run image, one layer per launch layer (group
+order, then layer name), SBOM, app, launcher, config, process types. A launch
+layer whose directory is absent is taken from the previous image by digest.
+Every layer says whether it is new, changed or identical to the previous image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import __version__
+from ..launcher import shim
+from ..lifecycle import tomlfile
+from ..lifecycle.api import escape_id
+from ..lifecycle.layers import Layer, read_layers
+from . import image
+from .oci import Layout
+from .tarlayer import MEDIA_TYPE, Entry, parents, tree
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ExportError(Exception):
+    pass
+
+
+@dataclass
+class RunImage:
+    reference: str
+    config: dict[str, Any]
+    #: layer descriptors as stored (uncompressed: digest == diff id)
+    layers: list[dict[str, Any]]
+
+
+@dataclass
+class LayerReport:
+    name: str
+    digest: str
+    size: int
+    status: str  # "new", "changed", "unchanged" or "reused"
+    reason: str = ""
+
+
+@dataclass
+class ExportResult:
+    image_id: str
+    config: dict[str, Any]
+    lifecycle_metadata: dict[str, Any]
+    reports: list[LayerReport] = field(default_factory=list)
+    #: (buildpack id, layer name) -> digest, for the cache's launch+cache layers
+    layer_digests: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def export(
+    layers_dir: Path,
+    app_dir: Path,
+    run: RunImage,
+    layout: Layout,
+    tag: str,
+    previous: dict[str, Any],
+    previous_sizes: dict[str, int],
+    project_metadata: dict[str, Any],
+    process_type: str | None = None,
+    uid: int = 1000,
+    gid: int = 1000,
+    log: Callable[[str], None] = print,
+) -> ExportResult:
+    group = tomlfile.read(layers_dir / "group.toml").get("group", [])
+    metadata = tomlfile.read(layers_dir / "config" / "metadata.toml")
+    prev_bps = {bp.get("key"): bp for bp in previous.get("buildpacks", [])}
+    descriptors: list[dict[str, Any]] = []
+    history: list[tuple[str, str]] = []
+    reports: list[LayerReport] = []
+    result_digests: dict[tuple[str, str], str] = {}
+
+    def add(name: str, entries: list[Entry], prev_sha: str, created_by: str) -> str:
+        blob = layout.add_layer(entries)
+        status = "new" if not prev_sha else ("unchanged" if prev_sha == blob.digest else "changed")
+        reports.append(LayerReport(name, blob.digest, blob.size, status))
+        descriptors.append(blob.descriptor())
+        history.append((blob.digest, created_by))
+        return blob.digest
+
+    bp_labels = []
+    for bp in group:
+        esc = escape_id(bp["id"])
+        prev_layers = (prev_bps.get(bp["id"]) or {}).get("layers", {})
+        layer_labels: dict[str, Any] = {}
+        for layer in read_layers(layers_dir / esc):
+            if not layer.launch:
+                continue
+            name = f"{bp['id']}:{layer.name}"
+            created_by = f"Layer: '{layer.name}', Created by buildpack: {bp['id']}@{bp['version']}"
+            prev = prev_layers.get(layer.name) or {}
+            if layer.has_contents:
+                dest = f"layers/{esc}/{layer.name}"
+                entries = parents(dest, uid, gid) + list(tree(layer.path, dest, uid, gid))
+                sha = add(name, entries, prev.get("sha", ""), created_by)
+                reports[-1].reason = _why(prev, layer)
+            else:
+                sha = _reuse(name, layer, prev, previous_sizes, descriptors, reports)
+                history.append((sha, created_by))
+            result_digests[(bp["id"], layer.name)] = sha
+            layer_labels[layer.name] = {
+                "sha": sha,
+                "data": layer.metadata,
+                **layer.types(),
+            }
+        entry: dict[str, Any] = {"key": bp["id"], "version": bp["version"], "layers": layer_labels}
+        store = tomlfile.read(layers_dir / esc / "store.toml").get("metadata")
+        if store:
+            entry["store"] = store
+        bp_labels.append(entry)
+
+    lifecycle_md: dict[str, Any] = {"buildpacks": bp_labels}
+    sbom_dir = layers_dir / "sbom" / "launch"
+    if sbom_dir.is_dir():
+        entries = parents("layers/sbom/launch", uid, gid) + list(
+            tree(sbom_dir, "layers/sbom/launch", uid, gid)
+        )
+        sha = add(
+            "sbom",
+            entries,
+            (previous.get("sbom") or {}).get("sha", ""),
+            "Software Bill-of-Materials",
+        )
+        lifecycle_md["sbom"] = {"sha": sha}
+
+    app_sha = add(
+        "app",
+        list(tree(app_dir, "workspace", uid, gid)),
+        _first_app_sha(previous),
+        "Application Layer",
+    )
+    lifecycle_md["app"] = [{"sha": app_sha}]
+    launcher_sha = add(
+        "launcher",
+        launcher_entries(),
+        (previous.get("launcher") or {}).get("sha", ""),
+        "Buildpacks Launcher",
+    )
+    lifecycle_md["launcher"] = {"sha": launcher_sha}
+    config_bytes = (layers_dir / "config" / "metadata.toml").read_bytes()
+    config_entries = parents("layers/config/metadata.toml", uid, gid) + [
+        Entry("layers/config/metadata.toml", "file", 0o644, uid, gid, source=config_bytes)
+    ]
+    config_sha = add(
+        "config",
+        config_entries,
+        (previous.get("config") or {}).get("sha", ""),
+        "Buildpacks Application Launcher Config",
+    )
+    lifecycle_md["config"] = {"sha": config_sha}
+    types = [p["type"] for p in metadata.get("processes", [])]
+    if types:
+        entries = [Entry("cnb", "dir"), Entry("cnb/process", "dir")] + [
+            Entry(f"cnb/process/{t}", "symlink", 0o777, link=image.LAUNCHER) for t in types
+        ]
+        sha = add(
+            "process-types",
+            entries,
+            (previous.get("process-types") or {}).get("sha", ""),
+            "Buildpacks Process Types",
+        )
+        lifecycle_md["process-types"] = {"sha": sha}
+
+    run_diff_ids = run.config.get("rootfs", {}).get("diff_ids", [])
+    lifecycle_md["runImage"] = {
+        "topLayer": run_diff_ids[-1] if run_diff_ids else "",
+        "reference": run.reference,
+        "image": run.reference,
+    }
+    try:
+        entry_point = image.entrypoint(metadata, process_type)
+    except ValueError as err:
+        raise ExportError(str(err)) from err
+    labels: dict[str, Any] = {label["key"]: label["value"] for label in metadata.get("labels", [])}
+    labels[image.LIFECYCLE_LABEL] = lifecycle_md
+    labels[image.BUILD_LABEL] = image.build_metadata(metadata, __version__)
+    labels[image.PROJECT_LABEL] = project_metadata
+    config = image.image_config(run.config, history, entry_point, labels)
+    blob = layout.add_image(config, list(run.layers) + descriptors, tag)
+    return ExportResult(blob.digest, config, lifecycle_md, reports, result_digests)
+
+
+def launcher_entries() -> list[Entry]:
+    """`/cnb/lifecycle/launcher` and the standard-library-only modules it imports."""
+    lib = shim.LIB_DIR.strip("/")
+    entries = parents(f"{lib}/seldon_platform/x")
+    entries.append(Entry("cnb/lifecycle/launcher", "file", 0o755, source=shim.SCRIPT.encode()))
+    entries.append(Entry(f"{lib}/seldon_platform/__init__.py", "file", 0o644, source=b""))
+    for package in ("lifecycle", "launcher"):
+        entries.append(Entry(f"{lib}/seldon_platform/{package}", "dir"))
+        for path in sorted((PACKAGE_DIR / package).glob("*.py")):
+            entries.append(
+                Entry(
+                    f"{lib}/seldon_platform/{package}/{path.name}",
+                    "file",
+                    0o644,
+                    source=path.read_bytes(),
+                )
+            )
+    return entries
+
+
+def _reuse(name: str, layer: Layer, prev: dict, sizes: dict[str, int], descriptors, reports) -> str:
+    if layer.cache:
+        raise ExportError(f"layer {name} has cache = true but no contents")
+    sha = prev.get("sha")
+    if not sha or sha not in sizes:
+        raise ExportError(f"cannot reuse layer {name}: the previous image has no such layer")
+    descriptors.append({"mediaType": MEDIA_TYPE, "digest": sha, "size": sizes[sha]})
+    reports.append(LayerReport(name, sha, sizes[sha], "reused", "kept from the previous image"))
+    return sha
+
+
+def _why(prev: dict[str, Any], layer: Layer) -> str:
+    if not prev:
+        return "not in the previous image"
+    old = prev.get("data") or {}
+    changed = sorted(
+        k for k in set(old) | set(layer.metadata) if old.get(k) != layer.metadata.get(k)
+    )
+    if changed:
+        return "metadata changed: " + ", ".join(changed)
+    return ""
+
+
+def _first_app_sha(previous: dict[str, Any]) -> str:
+    app = previous.get("app") or []
+    return app[0].get("sha", "") if app else ""

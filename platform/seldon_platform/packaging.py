@@ -1,0 +1,298 @@
+"""Package the buildpacks self-contained, and check (or create) the builder.
+
+`python -m seldon_platform.packaging buildpacks --out build/buildpacks` writes
+one directory per buildpack, named like the lifecycle names it on disk (`/`
+in the id becomes `_`): `buildpack.toml`, `bin/detect` and `bin/build`
+shims, and `lib/` holding the buildpack's module, the `seldon_detect`
+library and the pure-Python packages it needs (pyyaml without its C
+extension, packaging, tomli). The runtime buildpack also gets `wheels/`: the
+`seldon-runtime` wheel built from ./runtime and its dependencies' wheels for
+the stack's Python, so it installs with no index. A buildpack whose inputs
+did not change is left alone (a stamp file holds the digest of its inputs).
+
+`python -m seldon_platform.packaging builder --config builder.toml --buildpacks DIR`
+cross-checks builder.toml against every packaged buildpack.toml and runs
+`pack builder create` when `pack` is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from seldon_detect import _toml
+from seldon_detect.errors import UserError
+from seldon_detect.scribe import Scribe
+
+REPO = Path(__file__).resolve().parents[2]
+STAMP = ".inputs-digest"
+#: pure-Python packages vendored into every buildpack: (import name, distribution)
+VENDORED = (("yaml", "pyyaml"), ("packaging", "packaging"))
+TOMLI_SPEC = "tomli==2.0.1"
+#: the stack's Python and the architectures of the builder, for the runtime's dependency wheels
+STACK_PYTHON = "3.11"
+STACK_PLATFORMS = ("manylinux2014_x86_64", "manylinux2014_aarch64")
+SHIM = """#!/bin/sh
+# Run this buildpack's {phase} with the stack's python3 in isolated mode (-I): neither the
+# app directory (the working directory) nor PYTHONPATH from earlier buildpacks can shadow
+# the code in lib/.
+bp="${{CNB_BUILDPACK_DIR:-$(cd "$(dirname "$0")/.." && pwd)}}"
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+exec "$py" -I -c 'import sys; sys.path.insert(0, sys.argv[1]); \\
+from seldon_detect.cnb.entry import main; main(sys.argv[2], sys.argv[3], sys.argv[4:])' \\
+  "$bp/lib" {module} {phase} "$@"
+"""
+
+
+def escaped(buildpack_id: str) -> str:
+    return buildpack_id.replace("/", "_")
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith((".pyc", ".so"))
+    )
+
+
+def _digest(paths: Iterable[Path], extra: Sequence[str] = ()) -> str:
+    h = hashlib.sha256()
+    for item in extra:
+        h.update(item.encode() + b"\0")
+    for path in paths:
+        h.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _copy_tree(src: Path, dest: Path) -> None:
+    for path in _files(src):
+        target = dest / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+
+def _installed_package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError(f"Python package {name} is not installed", "",
+                        ["Run `make venv` first."])
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _pip(args: Sequence[str], scribe: Scribe, what: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError(f"{what} failed", (result.stdout + result.stderr)[-3000:],
+                        ["Check the network access to PyPI and retry `make buildpacks`."])
+
+
+def _tomli_wheel(cache: Path, scribe: Scribe) -> Path:
+    """tomli is needed on Python < 3.11 only; fetched once into the cache."""
+    found = sorted(cache.glob("tomli-*.whl"))
+    if not found:
+        scribe.info(f"downloading {TOMLI_SPEC}")
+        _pip(["download", "-q", "--no-deps", "--only-binary=:all:", "-d", str(cache), TOMLI_SPEC],
+             scribe, "pip download tomli")
+        found = sorted(cache.glob("tomli-*.whl"))
+    return found[-1]
+
+
+def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
+    """The seldon-runtime wheel and its dependencies for the stack, cached by runtime inputs."""
+    runtime = REPO / "runtime"
+    inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime")]
+    key = _digest(inputs, [STACK_PYTHON, *STACK_PLATFORMS])[:16]
+    target = cache / f"runtime-{key}"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        with scribe.step("building the seldon-runtime wheel"):
+            _pip(["wheel", "-q", "--no-deps", "-w", str(target), str(runtime)], scribe,
+                 "pip wheel ./runtime")
+        wheel = next(target.glob("seldon_runtime-*.whl"))
+        for plat in STACK_PLATFORMS:
+            with scribe.step(f"downloading runtime dependencies for {plat}"):
+                _pip(["download", "-q", "--only-binary=:all:", "--python-version", STACK_PYTHON,
+                      "--implementation", "cp", "--platform", plat, "--platform", "any",
+                      "-d", str(target), str(wheel)], scribe, "pip download (runtime deps)")
+        (target / ".complete").write_text(key, encoding="utf-8")
+    return sorted(target.glob("*.whl"))
+
+
+@dataclass
+class Packager:
+    out: Path
+    scribe: Scribe
+    cache: Path
+
+    def package_all(self, source: Path = REPO / "buildpacks") -> list[Path]:
+        self.cache.mkdir(parents=True, exist_ok=True)
+        done = []
+        for descriptor in sorted(source.glob("*/buildpack.toml")):
+            done.append(self.package(descriptor.parent))
+        return done
+
+    def package(self, src: Path) -> Path:
+        info = _toml.load_path(src / "buildpack.toml")
+        bp_id, module = info["buildpack"]["id"], src.name.replace("-", "_")
+        dest = self.out / escaped(bp_id)
+        lib_sources = [src, REPO / "detect" / "seldon_detect",
+                       *(_installed_package_dir(name) for name, _ in VENDORED)]
+        tomli = _tomli_wheel(self.cache, self.scribe)
+        wheels = _runtime_wheels(self.cache, self.scribe) if bp_id == "seldon/runtime" else []
+        key = _digest([p for s in lib_sources for p in _files(s)] + [tomli, *wheels],
+                      [SHIM, module, Path(__file__).read_text(encoding="utf-8")])
+        stamp = dest / STAMP
+        if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+            self.scribe.info(f"{bp_id}: up to date")
+            return dest
+        shutil.rmtree(dest, ignore_errors=True)
+        (dest / "bin").mkdir(parents=True)
+        shutil.copy2(src / "buildpack.toml", dest / "buildpack.toml")
+        lib = dest / "lib"
+        _copy_tree(src / module, lib / module)
+        _copy_tree(REPO / "detect" / "seldon_detect", lib / "seldon_detect")
+        for name, _ in VENDORED:
+            _copy_tree(_installed_package_dir(name), lib / name)
+        with zipfile.ZipFile(tomli) as zf:
+            for member in zf.namelist():
+                if member.startswith("tomli/"):
+                    zf.extract(member, lib)
+        for phase in ("detect", "build"):
+            shim = dest / "bin" / phase
+            shim.write_text(SHIM.format(phase=phase, module=module), encoding="utf-8")
+            shim.chmod(0o755)
+        if wheels:
+            (dest / "wheels").mkdir()
+            for wheel in wheels:
+                shutil.copy2(wheel, dest / "wheels" / wheel.name)
+        stamp.write_text(key, encoding="utf-8")
+        self.scribe.info(f"{bp_id}: packaged into {dest}")
+        return dest
+
+
+# builder.toml checks
+
+def _load(path: Path) -> dict:
+    try:
+        return _toml.load_path(path)
+    except (OSError, _toml.TOMLDecodeError) as err:
+        raise UserError(f"Cannot read {path}", str(err), ["Fix the file."], location=str(path))
+
+
+def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[str, dict]:
+    """Cross-check builder.toml and the packaged buildpacks; return descriptors by id."""
+    builder = _load(config)
+    problems = []
+    descriptors: dict[str, dict] = {}
+    for entry in builder.get("buildpacks", []):
+        uri = entry.get("uri", "")
+        path = (config.parent / uri).resolve()
+        if not (path / "buildpack.toml").is_file():
+            problems.append(f"[[buildpacks]] uri {uri!r}: no buildpack.toml at {path}")
+            continue
+        desc = _load(path / "buildpack.toml")
+        bp = desc.get("buildpack", {})
+        if entry.get("id") and entry["id"] != bp.get("id"):
+            problems.append(f"{uri}: builder says id {entry['id']}, buildpack.toml {bp.get('id')}")
+        if entry.get("version") and entry["version"] != bp.get("version"):
+            problems.append(f"{bp.get('id')}: builder says version {entry['version']}, "
+                            f"buildpack.toml {bp.get('version')}")
+        if desc.get("api") != "0.10":
+            problems.append(f"{bp.get('id')}: api is {desc.get('api')!r}, expected \"0.10\"")
+        arches = {(t.get("os"), t.get("arch")) for t in desc.get("targets", [])}
+        for want in (("linux", "amd64"), ("linux", "arm64")):
+            if want not in arches:
+                problems.append(f"{bp.get('id')}: no [[targets]] for {want[0]}/{want[1]}")
+        stacks = {s.get("id") for s in desc.get("stacks", [])}
+        stack_id = builder.get("stack", {}).get("id")
+        if stacks and not ({"*", stack_id} & stacks):
+            problems.append(f"{bp.get('id')}: [[stacks]] does not allow {stack_id}")
+        for phase in ("detect", "build"):
+            if not os.access(path / "bin" / phase, os.X_OK):
+                problems.append(f"{bp.get('id')}: bin/{phase} is missing or not executable")
+        descriptors[bp.get("id")] = desc
+    for packaged in sorted(buildpacks_dir.glob("*/buildpack.toml")):
+        bp_id = _load(packaged).get("buildpack", {}).get("id")
+        if bp_id not in descriptors:
+            problems.append(f"{bp_id} is packaged in {buildpacks_dir} but not in [[buildpacks]]")
+    groups = [g for order in builder.get("order", []) for g in [order.get("group", [])]]
+    if not groups:
+        problems.append("builder.toml has no [[order]] group")
+    for group in groups:
+        for ref in group:
+            desc = descriptors.get(ref.get("id"))
+            if desc is None:
+                problems.append(f"order references {ref.get('id')}, which is not in [[buildpacks]]")
+            elif ref.get("version") and ref["version"] != desc["buildpack"]["version"]:
+                problems.append(f"order wants {ref['id']}@{ref['version']}, packaged "
+                                f"{desc['buildpack']['version']}")
+    for section, key in (("build", "image"), ("stack", "id"), ("stack", "build-image"),
+                         ("stack", "run-image"), ("lifecycle", "version")):
+        if not builder.get(section, {}).get(key):
+            problems.append(f"builder.toml: [{section}] {key} is missing")
+    run_images = [i.get("image") for i in builder.get("run", {}).get("images", [])]
+    if builder.get("stack", {}).get("run-image") not in run_images:
+        problems.append("builder.toml: [stack] run-image is not one of [[run.images]]")
+    if builder.get("stack", {}).get("build-image") != builder.get("build", {}).get("image"):
+        problems.append("builder.toml: [stack] build-image differs from [build] image")
+    if problems:
+        raise UserError("builder.toml does not match the buildpacks", "\n".join(problems),
+                        ["Fix builder.toml or the buildpack descriptors, then `make builder`."],
+                        location=str(config))
+    scribe.info(f"builder.toml: {len(descriptors)} buildpacks, {len(groups)} order group(s): OK")
+    return descriptors
+
+
+def create_builder(config: Path, image: str, scribe: Scribe) -> bool:
+    """Run `pack builder create` when pack is installed; return whether it ran."""
+    pack = shutil.which("pack")
+    if not pack:
+        scribe.info("pack is not installed: builder.toml checked, `pack builder create` skipped")
+        return False
+    with scribe.step(f"pack builder create {image}"):
+        result = subprocess.run([pack, "builder", "create", image, "--config", str(config),
+                                 "--pull-policy", "never"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError("pack builder create failed", (result.stdout + result.stderr)[-3000:],
+                        ["Build the stack images first (`make stacks`)."])
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seldon_platform.packaging")
+    sub = parser.add_subparsers(dest="command", required=True)
+    bps = sub.add_parser("buildpacks", help="package every buildpack self-contained")
+    bps.add_argument("--out", type=Path, default=REPO / "build" / "buildpacks")
+    bps.add_argument("--cache", type=Path, default=REPO / "build" / "cache")
+    bld = sub.add_parser("builder", help="check builder.toml; pack builder create if pack exists")
+    bld.add_argument("--config", type=Path, default=REPO / "builder.toml")
+    bld.add_argument("--buildpacks", type=Path, default=REPO / "build" / "buildpacks")
+    bld.add_argument("--image", default="localhost/seldon-buildpacks/builder:bookworm")
+    args = parser.parse_args(argv)
+    scribe = Scribe()
+    try:
+        if args.command == "buildpacks":
+            Packager(args.out, scribe, args.cache).package_all()
+        else:
+            check_builder(args.config, args.buildpacks, scribe)
+            create_builder(args.config, args.image, scribe)
+    except UserError as err:
+        print(err.render(), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""`seldon-runtime MODEL_NAME [flags]`, a drop-in for `seldon-core-microservice`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Optional, Sequence
+
+from . import loader, parameters
+from .metrics import multiproc
+from .settings import Settings, UnknownArgs, from_args
+from .startup import StartupError
+
+log = logging.getLogger("seldon_runtime")
+
+LOG_FORMAT = "%(asctime)s - %(name)s:%(funcName)s:%(lineno)s - %(levelname)s:  %(message)s"
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    try:
+        logging.getLogger().setLevel(level)
+    except ValueError:
+        log.warning("Unknown log level %r, using INFO", level)
+
+
+def prepare(settings: Settings):
+    """Everything up to the fork: parameters, user class, user object."""
+    from .component import Component
+
+    if settings.persistence:
+        log.warning("Persistence is deprecated and ignored")
+    if settings.tracing:
+        log.warning("Tracing (Jaeger/OpenTracing) is not supported by seldon-runtime; ignored")
+    # prometheus_client chooses its storage at import: set multiprocess mode
+    # before user code (which may import it) is loaded.
+    multiproc.prepare_dir()
+    kwargs = parameters.parse(settings.parameters)
+    cls = loader.load_class(settings.interface_name)
+    obj = loader.instantiate(cls, kwargs, settings.interface_name)
+    return Component(obj)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        settings = from_args(argv)
+    except UnknownArgs as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 255
+    _configure_logging(settings.log_level)
+    try:
+        component = prepare(settings)
+    except StartupError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    from .server import serve
+
+    log.info(
+        "Serving %s (%s) on %s:%s, metrics on :%s%s, pid %s",
+        settings.interface_name,
+        settings.service_type,
+        settings.host,
+        settings.http_port,
+        settings.metrics_port,
+        settings.metrics_path,
+        os.getpid(),
+    )
+    serve(component, settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Conversions between Seldon message payloads and the values user code sees."""

@@ -1,0 +1,3 @@
+from seldon_runtime.errors import SeldonMicroserviceException
+
+__all__ = ["SeldonMicroserviceException"]

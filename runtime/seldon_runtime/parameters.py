@@ -1,0 +1,85 @@
+"""`PREDICTIVE_UNIT_PARAMETERS` / `--parameters`: typed constructor arguments.
+
+A JSON list of `{"name", "value", "type"}` with seldon-core's types INT, FLOAT,
+DOUBLE, STRING and BOOL, plus JSON (the value is decoded as JSON). Every
+failure names the parameter instead of ending in a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from .startup import StartupError
+
+_TRUE = frozenset(("y", "yes", "t", "true", "on", "1"))
+_FALSE = frozenset(("n", "no", "f", "false", "off", "0"))
+TYPES = ("INT", "FLOAT", "DOUBLE", "STRING", "BOOL", "JSON")
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not a boolean (use true/false, yes/no, on/off, 1/0)")
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+_CONVERT: "dict[str, Callable[[Any], Any]]" = {
+    "INT": int,
+    "FLOAT": float,
+    "DOUBLE": float,
+    "STRING": str,
+    "BOOL": parse_bool,
+    "JSON": _json,
+}
+
+_FIX = [
+    'give a JSON list like [{"name": "alpha", "value": "0.5", "type": "FLOAT"}]',
+    f"valid types are {', '.join(TYPES)}",
+]
+
+
+def parse(text: str) -> "dict[str, Any]":
+    """The keyword arguments for the model class; raises StartupError."""
+    try:
+        items = json.loads(text or "[]")
+    except ValueError as exc:
+        raise StartupError(
+            "Bad model parameters", f"PREDICTIVE_UNIT_PARAMETERS is not valid JSON: {exc}", _FIX
+        ) from None
+    if not isinstance(items, list):
+        raise StartupError("Bad model parameters", "PREDICTIVE_UNIT_PARAMETERS must be a JSON list", _FIX)
+    out: "dict[str, Any]" = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise StartupError(
+                "Bad model parameter", f"entry {index} needs a string \"name\": {item!r}", _FIX
+            )
+        name = item["name"]
+        kind = item.get("type")
+        if "value" not in item:
+            raise StartupError("Bad model parameter", f"parameter {name!r} has no value", _FIX)
+        if kind not in _CONVERT:
+            raise StartupError(
+                "Bad model parameter",
+                f"parameter {name!r} has type {kind!r}; valid types are {', '.join(TYPES)}",
+                _FIX,
+            )
+        value = item["value"]
+        try:
+            out[name] = _CONVERT[kind](value)
+        except (ValueError, TypeError) as exc:
+            raise StartupError(
+                "Bad model parameter",
+                f"parameter {name!r} with value {value!r} can't be parsed as {kind}: {exc}",
+                _FIX,
+            ) from None
+    return out

@@ -1,0 +1,1 @@
+"""The REST transport: a plain WSGI application over the data plane."""

@@ -1,0 +1,142 @@
+"""Command line and environment: every seldon-core-microservice flag and variable.
+
+Flags take their defaults from the same environment variables as
+seldon-core. Booleans are parsed properly (`--debug false` is false).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .parameters import parse_bool
+
+SERVICE_TYPES = ("MODEL", "ROUTER", "TRANSFORMER", "OUTPUT_TRANSFORMER", "COMBINER", "OUTLIER_DETECTOR")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_TIMEOUT = 60
+DEFAULT_MAX_BODY = 100 * 1024 * 1024
+
+
+def env_bool(name: str, default: bool = False, env: "dict | None" = None) -> bool:
+    value = (os.environ if env is None else env).get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "t", "yes", "y", "on")
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"error: environment variable {name}={value!r} is not an integer") from None
+
+
+def _flag_bool(value: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+@dataclass
+class Settings:
+    interface_name: str
+    service_type: str = "MODEL"
+    persistence: int = 0
+    parameters: str = "[]"
+    log_level: str = "INFO"
+    debug: bool = False
+    tracing: int = 0
+    workers: int = 1
+    threads: int = 1
+    max_requests: int = 0
+    max_requests_jitter: int = 0
+    keepalive: int = 2
+    single_threaded: int = 0
+    http_port: int = 9000
+    grpc_port: int = 5000
+    metrics_port: int = 6000
+    pidfile: Optional[str] = None
+    access_log: bool = False
+    grpc_threads: int = 1
+    grpc_workers: int = 1
+    timeout: Optional[int] = None
+    max_body_size: int = DEFAULT_MAX_BODY
+    host: str = "0.0.0.0"
+    metrics_path: str = "/metrics"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="seldon-runtime",
+        description="Serve a Python model with the Seldon Core 1.x microservice protocol.",
+    )
+    p.add_argument("interface_name", help="Module and class (MyModel) or package.module.Class")
+    p.add_argument("--service-type", choices=SERVICE_TYPES, default=os.environ.get("SERVICE_TYPE") or "MODEL")
+    p.add_argument("--persistence", nargs="?", type=int, const=1, default=0, help="deprecated, ignored")
+    p.add_argument("--parameters", default=os.environ.get("PREDICTIVE_UNIT_PARAMETERS", "[]"))
+    p.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO")
+    p.add_argument("--debug", nargs="?", type=_flag_bool, const=True, default=env_bool("SELDON_DEBUG"))
+    p.add_argument("--tracing", nargs="?", type=int, const=1, default=_env_int("TRACING", 0))
+    p.add_argument("--workers", type=int, default=_env_int("GUNICORN_WORKERS", 1))
+    p.add_argument("--threads", type=int, default=_env_int("GUNICORN_THREADS", 1))
+    p.add_argument("--max-requests", type=int, default=_env_int("GUNICORN_MAX_REQUESTS", 0))
+    p.add_argument(
+        "--max-requests-jitter", type=int, default=_env_int("GUNICORN_MAX_REQUESTS_JITTER", 0)
+    )
+    p.add_argument("--keepalive", type=int, default=_env_int("GUNICORN_KEEPALIVE", 2))
+    p.add_argument("--single-threaded", type=int, default=_env_int("FLASK_SINGLE_THREADED", 0))
+    p.add_argument("--http-port", type=int, default=_env_int("PREDICTIVE_UNIT_HTTP_SERVICE_PORT", 9000))
+    p.add_argument("--grpc-port", type=int, default=_env_int("PREDICTIVE_UNIT_GRPC_SERVICE_PORT", 5000))
+    p.add_argument(
+        "--metrics-port", type=int, default=_env_int("PREDICTIVE_UNIT_METRICS_SERVICE_PORT", 6000)
+    )
+    p.add_argument("--pidfile", default=None, help="pid file of the REST server's master process")
+    p.add_argument(
+        "--access-log", nargs="?", type=_flag_bool, const=True, default=env_bool("GUNICORN_ACCESS_LOG")
+    )
+    p.add_argument("--grpc-threads", type=int, default=_env_int("GRPC_THREADS", 1))
+    p.add_argument("--grpc-workers", type=int, default=_env_int("GRPC_WORKERS", 1))
+    # Additions of this runtime.
+    timeout_env = os.environ.get("GUNICORN_TIMEOUT")
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=int(timeout_env) if timeout_env else None,
+        help=f"seconds a request may take before its worker is restarted (default {DEFAULT_TIMEOUT}"
+        ", or the seldon.io/rest-timeout annotation)",
+    )
+    p.add_argument(
+        "--max-body-size",
+        type=int,
+        default=_env_int("SELDON_MAX_BODY_SIZE", DEFAULT_MAX_BODY),
+        help="largest accepted request body in bytes; larger ones get 413",
+    )
+    p.add_argument("--host", default=os.environ.get("SELDON_HOST", "0.0.0.0"))
+    return p
+
+
+class UnknownArgs(Exception):
+    def __init__(self, args: Sequence[str]):
+        super().__init__(
+            f"Unknown args {list(args)}. Note since 1.5.0 this CLI does not take API type (REST, GRPC)"
+        )
+
+
+def from_args(argv: Optional[Sequence[str]] = None) -> Settings:
+    args, unknown = parser().parse_known_args(argv)
+    if unknown:
+        raise UnknownArgs(unknown)
+    values = vars(args)
+    values["metrics_path"] = os.environ.get("PREDICTIVE_UNIT_METRICS_ENDPOINT") or "/metrics"
+    env_level = os.environ.get("SELDON_LOG_LEVEL")
+    if env_level:
+        values["log_level"] = env_level.strip().upper()
+    if values["single_threaded"]:
+        values["threads"] = 1
+    return Settings(**values)

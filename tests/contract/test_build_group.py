@@ -1,0 +1,147 @@
+"""The whole group on a requirements.txt app, against a private index with basic auth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover
+    import tomli as tomllib
+
+from tests.contract.conftest import INDEX_PASSWORD
+from tests.contract.lifecycle import run_group
+
+MODEL = """\
+import privdep
+
+
+class MyModel:
+    def predict(self, X, features_names=None):
+        return X
+"""
+
+
+def _app(make_app, **extra):
+    files = {
+        "MyModel.py": MODEL,
+        "requirements.txt": "-r requirements/base.txt\n",
+        "requirements/base.txt": "privdep==2.0  # from the private index\n",
+        ".s2i/environment": "MODEL_NAME=MyModel\nSERVICE_TYPE=MODEL\nPERSISTENCE=0\n"
+                            "API_TYPE=REST\n",
+    }
+    files.update(extra)
+    return make_app(files)
+
+
+def _toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text())
+
+
+def _all_bytes(root: Path) -> list[tuple[Path, bytes]]:
+    return [(p, p.read_bytes()) for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+
+
+def test_requirements_app_builds_and_reuses(make_app, lifecycle, private_index):
+    app = _app(make_app)
+    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]})
+    builds = run_group(lc)
+    assert list(builds) == ["seldon/s2i-environment", "seldon/python-venv",
+                            "seldon/pip-requirements", "seldon/runtime"]
+    for bp_id, run in builds.items():
+        assert run.returncode == 0, f"{bp_id}: {run.output}"
+
+    venv = lc.layers / "seldon_python-venv"
+    assert _toml(venv / "venv.toml")["types"] == {"launch": True, "build": True, "cache": True}
+    site = next((venv / "venv" / "lib").glob("python3*/site-packages"))
+    assert (site / "privdep" / "__init__.py").is_file()
+    assert (site / "tinydep" / "__init__.py").is_file()
+    assert list(site.glob("seldon_runtime-*.dist-info"))
+
+    config = lc.layers / "seldon_s2i-environment" / "config"
+    assert (config / "env.launch" / "MODEL_NAME.default").read_bytes() == b"MyModel"
+    assert (config / "env.launch" / "SERVICE_TYPE.default").read_bytes() == b"MODEL"
+    launch = _toml(lc.layers / "seldon_runtime" / "launch.toml")
+    procs = {p["type"]: p for p in launch["processes"]}
+    assert set(procs) == {"web", "rest", "grpc"}
+    assert procs["web"]["default"] is True and procs["web"]["command"] == ["seldon-runtime"]
+    assert all(isinstance(p["command"], list) and "direct" not in p for p in procs.values())
+    sbom = (lc.layers / "seldon_runtime" / "launch.sbom.cdx.json").read_text()
+    assert '"name": "privdep"' in sbom
+
+    # second build: restored metadata (no [types]) and cached contents -> reuse
+    lc.restore()
+    assert "types" not in _toml(venv / "venv.toml")
+    again = run_group(lc)
+    assert all(r.returncode == 0 for r in again.values()), [r.output for r in again.values()]
+    assert "Reusing the Python environment" in again["seldon/python-venv"].output
+    assert "Reusing the installed requirements.txt" in again["seldon/pip-requirements"].output
+    assert _toml(venv / "venv.toml")["types"] == {"launch": True, "build": True, "cache": True}
+
+    # a nested requirements file changes -> rebuild, with the reason
+    lc.restore()
+    (app / "requirements" / "base.txt").write_text("privdep==2.0\ntinydep==1.0\n")
+    third = run_group(lc)
+    assert third["seldon/runtime"].returncode == 0, third["seldon/runtime"].output
+    assert "input-requirements changed" in third["seldon/python-venv"].output
+
+
+def test_credentials_never_leak(make_app, lifecycle, private_index):
+    app = _app(make_app, **{".s2i/environment": "MODEL_NAME=MyModel\n"
+                            f"EXTRA_INDEX_URL={private_index['auth_url']}\n"})
+    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"],
+                             "PIP_TRUSTED_HOST": "127.0.0.1"})
+    builds = run_group(lc)
+    assert all(r.returncode == 0 for r in builds.values()), [r.output for r in builds.values()]
+    secret = INDEX_PASSWORD.encode()
+    for output in lc.outputs:
+        assert INDEX_PASSWORD not in output
+    leaks = [p for p, data in _all_bytes(lc.layers) if secret in data]
+    assert leaks == []
+    # the exported app keeps its runtime settings but loses the build-only key
+    env_file = (app / ".s2i" / "environment").read_text()
+    assert "MODEL_NAME=MyModel" in env_file and INDEX_PASSWORD not in env_file
+
+
+def test_wrong_password_is_a_credentials_error(make_app, lifecycle, private_index):
+    app = _app(make_app)
+    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["bad_auth_url"]})
+    builds = run_group(lc)
+    failed = builds["seldon/pip-requirements"]
+    assert failed.returncode != 0
+    assert "refused by a package index (401)" in failed.output
+    assert "Check the user and password" in failed.output
+    assert "wrong" not in failed.output.replace("wrong@", "")  # no password in the log
+    assert "Traceback" not in failed.output
+
+
+def test_wheel_folder_binding_is_searched_first(make_app, lifecycle, private_index,
+                                                wheel_folder):
+    app = make_app({
+        "MyModel.py": "import localdep\n\nclass MyModel:\n    pass\n",
+        "requirements.txt": "localdep==0.3\n",
+    })
+    binding = {"type": "wheels", **{p.name: "" for p in []}}
+    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]},
+                   bindings={"local-wheels": binding})
+    for wheel in wheel_folder.iterdir():
+        (lc.platform / "bindings" / "local-wheels" / wheel.name).write_bytes(wheel.read_bytes())
+    builds = run_group(lc)
+    assert builds["seldon/runtime"].returncode == 0, builds["seldon/pip-requirements"].output
+    assert "wheel folder:" in builds["seldon/pip-requirements"].output
+    assert "MODEL_NAME" not in (app / ".s2i").as_posix()  # inferred, no file needed
+    config = lc.layers / "seldon_s2i-environment" / "config" / "env.launch"
+    assert (config / "MODEL_NAME.default").read_bytes() == b"MyModel"
+
+
+def test_model_import_failure_names_the_missing_module(make_app, lifecycle, private_index):
+    app = make_app({
+        "MyModel.py": "import not_installed_anywhere\n\nclass MyModel:\n    pass\n",
+        "requirements.txt": "tinydep\n",
+    })
+    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]})
+    builds = run_group(lc)
+    run = builds["seldon/runtime"]
+    assert run.returncode == 1
+    assert "module 'not_installed_anywhere' is missing" in run.output
+    assert "Add the package" in run.output

@@ -1,0 +1,76 @@
+"""Env-file rules shared by the builder and the launcher."""
+
+from seldon_platform.lifecycle import buildenv, envfiles
+
+
+def write(directory, files):
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, value in files.items():
+        (directory / name).write_text(value)
+    return directory
+
+
+def test_operations_and_delimiters(tmp_path):
+    d = write(
+        tmp_path / "env",
+        {
+            "PLAIN": "p",
+            "OVER.override": "o",
+            "DEF.default": "new",
+            "UNSET.default": "d",
+            "PRE.prepend": "front",
+            "PRE.delim": ":",
+            "APP.append": "back",
+            "APP.delim": ",",
+            "GLUE.prepend": "x",
+            "NEWLINE": "v\n",
+            "SKIP.unknown": "zzz",
+        },
+    )
+    env = {"DEF": "old", "PRE": "rest", "APP": "start", "GLUE": "y", "OVER": "was"}
+    envfiles.apply_dir(env, d)
+    assert env["PLAIN"] == "p"
+    assert env["OVER"] == "o"
+    assert env["DEF"] == "old"
+    assert env["UNSET"] == "d"
+    assert env["PRE"] == "front:rest"
+    assert env["APP"] == "start,back"
+    assert env["GLUE"] == "xy"  # no .delim: glued together
+    assert env["NEWLINE"] == "v\n"  # bytes as written
+    assert "SKIP" not in env
+
+
+def test_prepend_to_empty_has_no_dangling_delimiter(tmp_path):
+    d = write(tmp_path / "env", {"P.prepend": "a", "P.delim": ":"})
+    env = {}
+    envfiles.apply_dir(env, d)
+    assert env == {"P": "a"}
+
+
+def test_build_config_plain_files_are_defaults(tmp_path):
+    write(tmp_path / "env", {"KEEP": "operator", "NEW": "operator"})
+    env = {"KEEP": "user"}
+    buildenv.add_build_config_env(env, tmp_path)
+    assert env == {"KEEP": "user", "NEW": "operator"}
+
+
+def test_user_env_overrides_but_path_vars_are_prepended(tmp_path):
+    write(tmp_path / "env", {"PATH": "/mine", "FOO": "user"})
+    env = {"PATH": "/usr/bin", "FOO": "buildpack"}
+    buildenv.add_user_env(env, tmp_path)
+    assert env == {"PATH": "/mine:/usr/bin", "FOO": "user"}
+
+
+def test_lifecycle_env_drops_image_variables():
+    env = buildenv.lifecycle_env({"PATH": "/bin", "HOME": "/h", "LANG": "C", "PYTHONPATH": "/x"})
+    assert env == {"PATH": "/bin", "HOME": "/h"}
+
+
+def test_target_env_only_for_new_apis(tmp_path):
+    release = tmp_path / "os-release"
+    release.write_text('ID=debian\nVERSION_ID="12"\n')
+    assert buildenv.target_env("0.9", release) == {}
+    env = buildenv.target_env("0.10", release)
+    assert env["CNB_TARGET_OS"] == "linux"
+    assert env["CNB_TARGET_DISTRO_NAME"] == "debian"
+    assert env["CNB_TARGET_DISTRO_VERSION"] == "12"

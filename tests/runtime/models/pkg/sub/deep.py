@@ -1,0 +1,3 @@
+class Deep:
+    def predict(self, X, names):
+        return "deep"

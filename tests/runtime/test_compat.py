@@ -1,0 +1,58 @@
+"""User code written for seldon-core: with and without seldon-core installed."""
+
+import importlib.util
+import os
+import sys
+
+import pytest
+import requests
+from conftest import REPO, start_server
+from runtime_checks import error
+
+RUNTIME_SRC = REPO / "runtime"
+
+
+def test_shims_resolve_to_runtime_classes_without_seldon_core(server_factory):
+    if importlib.util.find_spec("seldon_core") is not None:
+        pytest.skip("seldon-core is installed in the test environment")
+    server = server_factory("WhichCore")
+    path = server.post("/predict", {"strData": "x"}).json()["jsonData"]["seldon_core"]
+    assert "seldon_runtime" in path
+    # user exceptions raised through the shim keep their status and reason
+    full = server_factory("Full")
+    error(full.post("/predict", {"meta": {"tags": {"action": "forbidden"}}, "strData": "x"}), 403, "NOPE")
+
+
+@pytest.fixture(scope="module")
+def anchor_python():
+    sys.path.insert(0, str(REPO / "bench" / "runtime"))
+    try:
+        import anchor_venv
+    finally:
+        sys.path.pop(0)
+    return anchor_venv.ensure() / "bin" / "python"
+
+
+@pytest.mark.slow
+def test_runtime_serves_next_to_seldon_core_and_its_old_pins(tmp_path, anchor_python):
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(RUNTIME_SRC), os.environ.get("PYTHONPATH")]))}
+    server = start_server(tmp_path, "WhichCore", "--workers", "2", env=env, python=str(anchor_python))
+    try:
+        path = server.post("/predict", {"strData": "x"}).json()["jsonData"]["seldon_core"]
+        assert "site-packages" in path and "seldon_runtime" not in path
+        log = server.log()
+        assert "Starting gunicorn 20.1.0" in log
+    finally:
+        server.stop()
+    full = start_server(tmp_path, "Full", "--workers", "2", env=env, python=str(anchor_python))
+    try:
+        # seldon-core's own exception class and SeldonResponse are understood
+        error(full.post("/predict", {"meta": {"tags": {"action": "forbidden"}}, "strData": "x"}), 403, "NOPE")
+        body = full.post("/predict", {"meta": {"tags": {"action": "runtime"}}, "data": {"ndarray": [[1]]}}).json()
+        assert body["meta"]["tags"]["runtime"] == "yes"
+        assert body["data"] == {"names": ["t:0"], "ndarray": [[1]]}
+        # prometheus-client 0.8 multiprocess mode
+        text = requests.get(full.metrics_url + "/metrics", timeout=10).text
+        assert "my_counter_total{" in text and 'method="predict"' in text
+    finally:
+        full.stop()

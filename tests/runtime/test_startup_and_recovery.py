@@ -1,0 +1,112 @@
+"""Start-up failures and worker recovery on real processes."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+from conftest import MODELS, start_server
+
+
+def run_cli(*args, env=None, timeout=30):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PREDICTIVE_UNIT")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "seldon_runtime", *args],
+        cwd=MODELS,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_missing_module_names_model_and_file():
+    result = run_cli("NoSuchModel")
+    assert result.returncode == 1
+    assert "MODEL_NAME=NoSuchModel" in result.stderr
+    assert str(MODELS / "NoSuchModel.py") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_module_import_error_names_file_and_cause():
+    result = run_cli("Broken")
+    assert result.returncode == 1
+    assert "MODEL_NAME=Broken" in result.stderr
+    assert str(MODELS / "Broken.py") in result.stderr
+    assert "a_module_that_is_not_installed" in result.stderr
+
+
+def test_missing_class():
+    result = run_cli("Identity.Nope")
+    assert result.returncode == 1
+    assert "defines no attribute 'Nope'" in result.stderr
+
+
+def test_bad_parameter_is_named():
+    result = run_cli("Full", "--parameters", '[{"name":"offset","value":"abc","type":"INT"}]')
+    assert result.returncode == 1
+    assert "'offset'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_positional_exits_255():
+    result = run_cli("Identity", "REST")
+    assert result.returncode == 255
+    assert "API type" in result.stderr
+
+
+def test_invalid_service_type_exits_2():
+    assert run_cli("Identity", "--service-type", "NOPE").returncode == 2
+
+
+def test_start_up_is_fast(tmp_path):
+    started = time.monotonic()
+    server = start_server(tmp_path, "Identity")
+    elapsed = time.monotonic() - started
+    server.stop()
+    assert elapsed < 5, f"first /health/ping after {elapsed:.2f}s"
+
+
+def test_killed_worker_is_replaced(tmp_path):
+    server = start_server(tmp_path, "Slow", "--workers", "1")
+    try:
+        worker_pid = server.post("/predict", {"data": {"ndarray": [[1]]}}).json()["data"]["ndarray"][0][0]
+        pending = {}
+
+        def slow_request():
+            try:
+                pending["r"] = server.post("/predict", {"data": {"ndarray": [[99]]}})
+            except requests.RequestException as exc:
+                pending["r"] = exc
+
+        thread = threading.Thread(target=slow_request)
+        thread.start()
+        time.sleep(0.5)
+        os.kill(worker_pid, signal.SIGKILL)
+        thread.join(20)
+        assert not thread.is_alive()
+        # the in-flight request fails, the server keeps serving with a new worker
+        assert isinstance(pending["r"], requests.RequestException) or pending["r"].status_code >= 500
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                r = server.post("/predict", {"data": {"ndarray": [[1]]}})
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert r.status_code == 200
+        assert r.json()["data"]["ndarray"][0][0] != worker_pid
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("bad", ['[{"name":"flag","value":"maybe","type":"BOOL"}]'])
+def test_env_parameters_are_read(bad):
+    result = run_cli("Full", env={"PREDICTIVE_UNIT_PARAMETERS": bad})
+    assert result.returncode == 1 and "'flag'" in result.stderr
