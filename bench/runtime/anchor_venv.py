@@ -26,9 +26,7 @@ def cache_root() -> Path:
 
 
 def venv_path() -> Path:
-    key = hashlib.sha256(
-        "\n".join((sys.version, *REQUIREMENTS)).encode()
-    ).hexdigest()[:16]
+    key = hashlib.sha256("\n".join((sys.version, *REQUIREMENTS)).encode()).hexdigest()[:16]
     return cache_root() / f"anchor-venv-{key}"
 
 
@@ -41,7 +39,14 @@ def ensure() -> Path:
     shutil.rmtree(path, ignore_errors=True)  # a half-built one from an interrupted run
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    pip = [str(path / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    pip = [
+        str(path / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+    ]
     subprocess.run([*pip, *REQUIREMENTS], check=True)
     marker.touch()
     return path

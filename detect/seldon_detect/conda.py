@@ -84,11 +84,4 @@ def parse_environment(path: Path) -> CondaEnvironment:
                 ["Use `- package=version` entries and at most one `- pip: [...]` entry."],
                 location=f"{shown}: dependencies",
             )
-    if env.pip and not any(_spec_name(s) == "pip" for s in env.specs):
-        # conda would fail late with "pip not found"; adding it is what users mean
-        env.specs.append("pip")
     return env
-
-
-def _spec_name(spec: str) -> str:
-    return re.split(r"[\s=<>!~\[]", spec, maxsplit=1)[0].split("::")[-1]

@@ -36,7 +36,8 @@ _IGNORED_WITH_VALUE = {"--only-binary", "--no-binary", "--use-feature", "--confi
 _IGNORED_FLAGS = {"--pre", "--prefer-binary", "--require-hashes"}
 #: options allowed after a requirement on the same line
 _PER_REQUIREMENT = ("--hash", "--config-settings", "--global-option", "--install-option")
-_PER_REQUIREMENT_START = re.compile(r"(^|\s)--(hash|config-settings|global-option|install-option)\b")
+_PER_REQUIREMENT_START = re.compile(
+    r"(^|\s)--(hash|config-settings|global-option|install-option)\b")
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,8 @@ def _parse_requirement(
     spec, hashes = _strip_per_requirement_options(line, where)
     if _URL.match(spec) or _LOCAL_PATH.search(spec.split(";")[0].strip()) or editable:
         egg = re.search(r"#egg=([A-Za-z0-9_.\-]+)", spec)
-        return RequirementLine(spec, where, egg.group(1) if egg else None, editable, hashes, constraint)
+        name = egg.group(1) if egg else None
+        return RequirementLine(spec, where, name, editable, hashes, constraint)
     try:
         req = Requirement(spec)
     except InvalidRequirement as err:

@@ -15,9 +15,9 @@ from . import source as sources
 from .builder_config import load_builder
 from .cache import Cache, default_root
 from .engine import Engine, find_engine
-from .exporter.export import ExportError, ExportResult, export
+from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
-from .imagestore import ImageStore
+from .imagestore import ImageStore, normalize_ref
 from .lifecycle import tomlfile
 from .lifecycle.descriptor import Buildpack
 from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
@@ -64,7 +64,7 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
             title=f"Build image {builder.build_image} not found",
             fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
         )
-    cache = Cache(opts.cache_root or default_root(), opts.tag)
+    cache = Cache(opts.cache_root or default_root(), normalize_ref(opts.tag))
     if opts.clear_cache:
         scribe.info("Clearing the build cache")
         cache.clear()
@@ -95,8 +95,14 @@ def _build_in(
     env = {**project.build_env, **opts.env}
     for name, value in env.items():
         (platform / "env" / name).write_text(value, encoding="utf-8")
-    bindings = {}
+    bindings: dict[str, Path] = {}
     for path in opts.bindings:
+        if path.name in bindings:
+            raise UserError(
+                f"Two bindings are named {path.name}",
+                "Each binding is mounted at /platform/bindings/<directory name>.",
+                ["Rename one of the binding directories."],
+            )
         if not path.is_dir():
             raise UserError(
                 f"Binding {path} is not a directory",
@@ -119,10 +125,12 @@ def _build_in(
     tomlfile.write(
         work / "order.toml", {"order": [{"group": [e.to_toml() for e in g]} for g in order]}
     )
-    previous, sizes = store.previous(opts.tag) if opts.output == "engine" else ({}, {})
-    tomlfile.write(
-        layers / "analyzed.toml", {"image": {"reference": opts.tag}, "metadata": previous}
-    )
+    previous = Previous()
+    if opts.output == "engine":
+        previous.metadata, previous.sizes = store.previous(opts.tag)
+        previous.cached = cache.entries()
+    analyzed = {"image": {"reference": opts.tag}, "metadata": previous.metadata}
+    tomlfile.write(layers / "analyzed.toml", analyzed)
     chown_tree(workspace, CNB_UID, CNB_GID)
     chown_tree(layers, CNB_UID, CNB_GID)
     mounts = Mounts(
@@ -137,7 +145,8 @@ def _build_in(
         wheels=opts.wheels,
     )
     try:
-        run_phases(engine, builder.build_image, mounts, ["detect", "restore", "build"], scribe)
+        with scribe.step("Running the buildpacks in the build image"):
+            run_phases(engine, builder.build_image, mounts, ["detect", "restore", "build"], scribe)
     except PhaseFailure as failure:
         raise explain(failure) from None
     with scribe.step("Exporting the image"):
@@ -151,7 +160,6 @@ def _build_in(
                 layout,
                 opts.tag,
                 previous,
-                sizes,
                 src.metadata,
                 opts.process_type,
                 CNB_UID,

@@ -121,6 +121,13 @@ def add_build(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("-D", "--default-process", help="process type the image starts by default")
     p.add_argument("--pack", action="store_true", help="delegate the build to `pack build`")
+    # also accepted after the sub-command; SUPPRESS keeps the global flags' values otherwise
+    p.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors"
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="print every detail"
+    )
     p.set_defaults(func=_build)
 
 

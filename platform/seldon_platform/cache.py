@@ -16,10 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .exporter.tarlayer import fingerprint
 from .lifecycle import tomlfile
 from .lifecycle.api import escape_id
 from .lifecycle.layers import read_layers, sbom_files
-from .lifecycle.restorer import CACHE_INDEX
+from .lifecycle.restorer import CACHE_INDEX, CACHE_VERSION
 
 
 def default_root() -> Path:
@@ -53,6 +54,12 @@ class Cache:
         self.layers.mkdir(parents=True, exist_ok=True)
         return self.layers
 
+    def entries(self) -> dict[tuple[str, str], dict[str, str]]:
+        """(buildpack id, layer) -> {"sha", "fingerprint"} of the committed cache."""
+        data = tomlfile.read(self.layers / CACHE_INDEX)
+        index = data.get("buildpacks", {}) if data.get("version") == CACHE_VERSION else {}
+        return {(bp, name): info for bp, layers in index.items() for name, info in layers.items()}
+
     def commit(
         self, layers_dir: Path, group: list[dict[str, Any]], digests: dict[tuple[str, str], str]
     ) -> list[str]:
@@ -60,7 +67,7 @@ class Cache:
         new = self.dir / "layers.new"
         shutil.rmtree(new, ignore_errors=True)
         new.mkdir()
-        index: dict[str, dict[str, str]] = {}
+        index: dict[str, dict[str, dict[str, str]]] = {}
         names = []
         for bp in group:
             esc = escape_id(bp["id"])
@@ -77,9 +84,12 @@ class Cache:
                 )
                 for path, _ in sbom_files(bp_dir, layer.name):
                     shutil.copyfile(path, target / path.name)
-                index.setdefault(bp["id"], {})[layer.name] = digests.get((bp["id"], layer.name), "")
+                index.setdefault(bp["id"], {})[layer.name] = {
+                    "sha": digests.get((bp["id"], layer.name), ""),
+                    "fingerprint": fingerprint(target / layer.name),
+                }
                 names.append(f"{bp['id']}:{layer.name}")
-        tomlfile.write(new / CACHE_INDEX, {"buildpacks": index})
+        tomlfile.write(new / CACHE_INDEX, {"version": CACHE_VERSION, "buildpacks": index})
         old = self.dir / "layers.old"
         if self.layers.exists():
             os.replace(self.layers, old)

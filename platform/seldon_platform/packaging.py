@@ -7,7 +7,8 @@ shims, and `lib/` holding the buildpack's module, the `seldon_detect`
 library and the pure-Python packages it needs (pyyaml without its C
 extension, packaging, tomli). The runtime buildpack also gets `wheels/`: the
 `seldon-runtime` wheel built from ./runtime and its dependencies' wheels for
-the stack's Python, so it installs with no index. A buildpack whose inputs
+the stack's Python (amd64 and arm64), so it installs with no index; the conda
+buildpack gets py-rattler's wheels the same way. A buildpack whose inputs
 did not change is left alone (a stamp file holds the digest of its inputs).
 
 `python -m seldon_platform.packaging builder --config builder.toml --buildpacks DIR`
@@ -38,9 +39,20 @@ STAMP = ".inputs-digest"
 #: pure-Python packages vendored into every buildpack: (import name, distribution)
 VENDORED = (("yaml", "pyyaml"), ("packaging", "packaging"))
 TOMLI_SPEC = "tomli==2.0.1"
+#: the conda buildpack solves with py-rattler when the build image has no conda/micromamba
+RATTLER_SPEC = "py-rattler==0.28.0"
 #: the stack's Python and the architectures of the builder, for the runtime's dependency wheels
 STACK_PYTHON = "3.11"
-STACK_PLATFORMS = ("manylinux2014_x86_64", "manylinux2014_aarch64")
+STACK_PLATFORMS = ("x86_64", "aarch64")
+#: wheel platform tags bookworm's glibc (2.36) accepts, newest last
+GLIBC_TAGS = ("manylinux2014", "manylinux_2_28", "manylinux_2_34")
+
+
+def _platform_args(arch: str) -> list[str]:
+    args = []
+    for tag in GLIBC_TAGS:
+        args += ["--platform", f"{tag}_{arch}"]
+    return args
 SHIM = """#!/bin/sh
 # Run this buildpack's {phase} with the stack's python3 in isolated mode (-I): neither the
 # app directory (the working directory) nor PYTHONPATH from earlier buildpacks can shadow
@@ -124,10 +136,28 @@ def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
         for plat in STACK_PLATFORMS:
             with scribe.step(f"downloading runtime dependencies for {plat}"):
                 _pip(["download", "-q", "--only-binary=:all:", "--python-version", STACK_PYTHON,
-                      "--implementation", "cp", "--platform", plat, "--platform", "any",
+                      "--implementation", "cp", *_platform_args(plat), "--platform", "any",
                       "-d", str(target), str(wheel)], scribe, "pip download (runtime deps)")
         (target / ".complete").write_text(key, encoding="utf-8")
     return sorted(target.glob("*.whl"))
+
+
+def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
+    target = cache / "rattler"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for plat in STACK_PLATFORMS:
+            with scribe.step(f"downloading {RATTLER_SPEC} for {plat}"):
+                _pip(["download", "-q", "--no-deps", "--only-binary=:all:", "--python-version",
+                      STACK_PYTHON, "--implementation", "cp", *_platform_args(plat),
+                      "-d", str(target), RATTLER_SPEC], scribe, "pip download py-rattler")
+        (target / ".complete").write_text(RATTLER_SPEC, encoding="utf-8")
+    return sorted(target.glob("*.whl"))
+
+
+#: wheels shipped inside a buildpack, so that it installs its tools with no index
+BUNDLED_WHEELS = {"seldon/runtime": _runtime_wheels, "seldon/conda-environment": _rattler_wheels}
 
 
 @dataclass
@@ -150,7 +180,8 @@ class Packager:
         lib_sources = [src, REPO / "detect" / "seldon_detect",
                        *(_installed_package_dir(name) for name, _ in VENDORED)]
         tomli = _tomli_wheel(self.cache, self.scribe)
-        wheels = _runtime_wheels(self.cache, self.scribe) if bp_id == "seldon/runtime" else []
+        bundled = BUNDLED_WHEELS.get(bp_id)
+        wheels = bundled(self.cache, self.scribe) if bundled else []
         key = _digest([p for s in lib_sources for p in _files(s)] + [tomli, *wheels],
                       [SHIM, module, Path(__file__).read_text(encoding="utf-8")])
         stamp = dest / STAMP
@@ -188,7 +219,8 @@ def _load(path: Path) -> dict:
     try:
         return _toml.load_path(path)
     except (OSError, _toml.TOMLDecodeError) as err:
-        raise UserError(f"Cannot read {path}", str(err), ["Fix the file."], location=str(path))
+        raise UserError(f"Cannot read {path}", str(err), ["Fix the file."],
+                        location=str(path)) from None
 
 
 def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[str, dict]:

@@ -144,7 +144,7 @@ def explain(failure: PhaseFailure) -> UserError:
     """Turn a lifecycle exit code and the output's tail into a user-facing error."""
     text = "\n".join(failure.tail)
     errors = [line for line in failure.tail if line.startswith("ERROR:")]
-    detail = "\n".join(failure.tail[-40:])
+    detail = "\n".join(failure.tail[-15:])
     if failure.code in (20, 21):
         start = next((i for i, line in enumerate(failure.tail) if line.startswith("ERROR:")), 0)
         return UserError(

@@ -10,9 +10,9 @@ log = logging.getLogger(__name__)
 PATH = "/etc/podinfo/annotations"
 
 
-def read(path: str = PATH) -> "dict[str, str]":
+def read(path: str = PATH) -> dict[str, str]:
     """`key="value"` lines; a missing file is simply empty."""
-    out: "dict[str, str]" = {}
+    out: dict[str, str] = {}
     if not os.path.isfile(path):
         return out
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -28,7 +28,7 @@ def read(path: str = PATH) -> "dict[str, str]":
     return out
 
 
-def rest_timeout_seconds(annotations: "dict[str, str]") -> "int | None":
+def rest_timeout_seconds(annotations: dict[str, str]) -> int | None:
     raw = annotations.get("seldon.io/rest-timeout")
     if raw is None:
         return None

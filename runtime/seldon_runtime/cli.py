@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Sequence
 
 from . import loader, parameters
 from .metrics import multiproc
@@ -42,7 +42,7 @@ def prepare(settings: Settings):
     return Component(obj)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = from_args(argv)
     except UnknownArgs as exc:
@@ -66,7 +66,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         settings.metrics_path,
         os.getpid(),
     )
-    serve(component, settings)
+    try:
+        serve(component, settings)
+    except StartupError as exc:  # e.g. the gRPC port is taken
+        print(exc.render(), file=sys.stderr)
+        return 1
     return 0
 
 

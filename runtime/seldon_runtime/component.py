@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from .errors import is_not_implemented
 
@@ -24,7 +24,7 @@ def _inherited_default(obj: Any, name: str) -> bool:
     return func is not None and getattr(func, "__qualname__", "") == f"SeldonComponent.{name}"
 
 
-def method(obj: Any, name: str) -> Optional[Callable]:
+def method(obj: Any, name: str) -> Callable | None:
     """The bound method `name`, or None if absent or a base-class default."""
     attr = getattr(obj, name, None)
     if attr is None or not callable(attr) or _inherited_default(obj, name):
@@ -32,7 +32,7 @@ def method(obj: Any, name: str) -> Optional[Callable]:
     return attr
 
 
-def _accepts(func: Callable, keyword: str) -> Optional[bool]:
+def _accepts(func: Callable, keyword: str) -> bool | None:
     try:
         params = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):
@@ -106,7 +106,7 @@ class Component:
             self._class_names = None
         self._default_names: dict = {}
 
-    def call_optional(self, func: Optional[Callable], default: Any) -> Any:
+    def call_optional(self, func: Callable | None, default: Any) -> Any:
         if func is None:
             return default
         try:

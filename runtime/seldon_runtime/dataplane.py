@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 
 _EMPTY = np.array([])
 _FEEDBACK_KEYS = frozenset(("request", "response", "reward", "truth"))
-_MESSAGE_KEYS = frozenset(("status", "meta", "data", "binData", "strData", "jsonData", "customData"))
+_MESSAGE_KEYS = frozenset(
+    ("status", "meta", "data", "binData", "strData", "jsonData", "customData")
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class PlaneConfig:
     outlier_detector: bool = False
 
 
-def _unwrap(result: Any) -> tuple[Any, Optional[dict], Optional[list]]:
+def _unwrap(result: Any) -> tuple[Any, dict | None, list | None]:
     # seldon-core's own SeldonResponse (when installed) is accepted too.
     if isinstance(result, SeldonResponse) or type(result).__name__ == "SeldonResponse":
         return result.data, result.tags, result.metrics
@@ -76,11 +78,11 @@ class DataPlane:
 
             recorder = MetricsRecorder()
         self.recorder = recorder
-        self._metadata: Optional[dict] = None
+        self._metadata: dict | None = None
 
     # -- shared response building -------------------------------------------------
 
-    def _custom_metrics(self, runtime_metrics: Optional[list], method: str) -> list:
+    def _custom_metrics(self, runtime_metrics: list | None, method: str) -> list:
         custom: list = []
         if runtime_metrics:
             if not validate_metrics(runtime_metrics):
@@ -100,8 +102,8 @@ class DataPlane:
         self,
         messages: list,
         method: str,
-        runtime_tags: Optional[dict],
-        runtime_metrics: Optional[list],
+        runtime_tags: dict | None,
+        runtime_metrics: list | None,
         keep_request: bool = True,
     ) -> dict:
         meta: dict = {}
@@ -193,7 +195,7 @@ class DataPlane:
                     raise
         return 200, self._respond([msg], result, mirror, "predict")
 
-    def predict_passthrough(self, raw: "bytes | str") -> tuple[int, Any]:
+    def predict_passthrough(self, raw: bytes | str) -> tuple[int, Any]:
         c = self.c
         if c.predict_rest is not None:
             return 200, c.predict_rest(raw)

@@ -6,7 +6,7 @@ for `seldon_core.flask_utils` / `seldon_core.user_model` works unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 FAILURE = 1
 
@@ -19,7 +19,7 @@ class SeldonMicroserviceException(Exception):
     def __init__(
         self,
         message: str,
-        status_code: Optional[int] = None,
+        status_code: int | None = None,
         payload: Any = None,
         reason: str = "MICROSERVICE_BAD_DATA",
     ):
@@ -70,7 +70,7 @@ def is_not_implemented(exc: BaseException) -> bool:
     )
 
 
-def as_seldon_error(exc: BaseException) -> Optional[tuple[int, dict]]:
+def as_seldon_error(exc: BaseException) -> tuple[int, dict] | None:
     """(HTTP status, body) for a Seldon exception, ours or seldon-core's; else None."""
     if not (
         isinstance(exc, SeldonMicroserviceException)

@@ -47,7 +47,7 @@ try:
             # integers beyond 64 bits, mixed-type keys: rare, let stdlib try.
             return _std_dumps(obj)
 
-    def loads(data: "bytes | str") -> Any:
+    def loads(data: bytes | str) -> Any:
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:

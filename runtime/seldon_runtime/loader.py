@@ -23,7 +23,7 @@ def install_compat() -> None:
         sys.path.append(_COMPAT_DIR)
 
 
-def split_name(interface_name: str) -> "tuple[str, str]":
+def split_name(interface_name: str) -> tuple[str, str]:
     if "." in interface_name:
         module, _, cls = interface_name.rpartition(".")
         return module, cls
@@ -31,13 +31,11 @@ def split_name(interface_name: str) -> "tuple[str, str]":
 
 
 def _user_frames(exc: BaseException) -> str:
-    frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if "importlib" not in f.filename
-    ]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "importlib" not in f.filename]
     return "".join(traceback.format_list(frames[-5:])).rstrip()
 
 
-def load_class(interface_name: str, workdir: "str | None" = None) -> type:
+def load_class(interface_name: str, workdir: str | None = None) -> type:
     workdir = os.path.abspath(workdir or os.getcwd())
     # Prepend (seldon-core appended): the user's module must not be shadowed
     # by an installed package of the same name.
@@ -90,7 +88,7 @@ def _import_failed(interface_name: str, path: str, exc: BaseException) -> Startu
     )
 
 
-def instantiate(cls: type, parameters: "dict[str, Any]", interface_name: str) -> Any:
+def instantiate(cls: type, parameters: dict[str, Any], interface_name: str) -> Any:
     try:
         return cls(**parameters)
     except Exception as exc:

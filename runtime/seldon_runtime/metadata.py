@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def validate(meta: dict) -> None:
         raise InvalidMetadata("custom must map strings to strings")
 
 
-def build(init_metadata: Optional[Callable[[], Any]], env: "dict | None" = None) -> dict:
+def build(init_metadata: Callable[[], Any] | None, env: dict | None = None) -> dict:
     """The validated metadata dict; raises InvalidMetadata."""
     env = os.environ if env is None else env
     meta: dict = {}

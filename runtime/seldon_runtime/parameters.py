@@ -32,7 +32,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-_CONVERT: "dict[str, Callable[[Any], Any]]" = {
+_CONVERT: dict[str, Callable[[Any], Any]] = {
     "INT": int,
     "FLOAT": float,
     "DOUBLE": float,
@@ -47,7 +47,7 @@ _FIX = [
 ]
 
 
-def parse(text: str) -> "dict[str, Any]":
+def parse(text: str) -> dict[str, Any]:
     """The keyword arguments for the model class; raises StartupError."""
     try:
         items = json.loads(text or "[]")
@@ -56,12 +56,14 @@ def parse(text: str) -> "dict[str, Any]":
             "Bad model parameters", f"PREDICTIVE_UNIT_PARAMETERS is not valid JSON: {exc}", _FIX
         ) from None
     if not isinstance(items, list):
-        raise StartupError("Bad model parameters", "PREDICTIVE_UNIT_PARAMETERS must be a JSON list", _FIX)
-    out: "dict[str, Any]" = {}
+        raise StartupError(
+            "Bad model parameters", "PREDICTIVE_UNIT_PARAMETERS must be a JSON list", _FIX
+        )
+    out: dict[str, Any] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise StartupError(
-                "Bad model parameter", f"entry {index} needs a string \"name\": {item!r}", _FIX
+                "Bad model parameter", f'entry {index} needs a string "name": {item!r}', _FIX
             )
         name = item["name"]
         kind = item.get("type")

@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import threading
-from typing import Any, Optional
+from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
@@ -86,18 +86,19 @@ def _child_exit(server: Any, worker: Any) -> None:
     multiproc.mark_process_dead(worker.pid)
 
 
-def gunicorn_options(settings: Settings) -> "dict[str, Any]":
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
     timeout = annotations.rest_timeout_seconds(annotations.read())
     if timeout is None:
         timeout = settings.timeout or DEFAULT_TIMEOUT
     level = "debug" if settings.debug else settings.log_level.lower()
-    options: "dict[str, Any]" = {
+    options: dict[str, Any] = {
         "bind": f"{settings.host}:{settings.http_port}",
         "workers": settings.workers,
         "threads": settings.threads,
-        # The sync worker is the fastest for one thread (measured: ~35% more
-        # req/s than gthread); threads > 1 need gthread.
-        "worker_class": "gthread" if settings.threads > 1 else "sync",
+        # One thread: our keep-alive worker (see worker.py); more threads: gthread.
+        "worker_class": "gthread"
+        if settings.threads > 1
+        else "seldon_runtime.worker.KeepAliveWorker",
         "timeout": timeout,
         "keepalive": settings.keepalive,
         "max_requests": settings.max_requests,
@@ -133,7 +134,7 @@ class RestServer(BaseApplication):
         return build_app(self.component, self.settings)
 
 
-def _start_grpc(component: Component, settings: Settings) -> Optional[Any]:
+def _start_grpc(component: Component, settings: Settings) -> Any | None:
     if settings.grpc_workers <= 0:
         return None
     try:
@@ -152,8 +153,9 @@ def serve(component: Component, settings: Settings) -> None:
     assert settings.service_type in SERVICE_TYPES
     paths = {settings.metrics_path, "/metrics", "/prometheus"}
     metrics_pid = metrics_server.start_process(settings.host, settings.metrics_port, paths)
-    grpc = _start_grpc(component, settings)
+    grpc = None
     try:
+        grpc = _start_grpc(component, settings)
         RestServer(component, settings).run()
     finally:
         for pid in (metrics_pid, getattr(grpc, "pid", None)):

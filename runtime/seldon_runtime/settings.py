@@ -9,17 +9,24 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Sequence
 
 from .parameters import parse_bool
 
-SERVICE_TYPES = ("MODEL", "ROUTER", "TRANSFORMER", "OUTPUT_TRANSFORMER", "COMBINER", "OUTLIER_DETECTOR")
+SERVICE_TYPES = (
+    "MODEL",
+    "ROUTER",
+    "TRANSFORMER",
+    "OUTPUT_TRANSFORMER",
+    "COMBINER",
+    "OUTLIER_DETECTOR",
+)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_TIMEOUT = 60
 DEFAULT_MAX_BODY = 100 * 1024 * 1024
 
 
-def env_bool(name: str, default: bool = False, env: "dict | None" = None) -> bool:
+def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
     value = (os.environ if env is None else env).get(name)
     if value is None or value == "":
         return default
@@ -33,7 +40,9 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise SystemExit(f"error: environment variable {name}={value!r} is not an integer") from None
+        raise SystemExit(
+            f"error: environment variable {name}={value!r} is not an integer"
+        ) from None
 
 
 def _flag_bool(value: str) -> bool:
@@ -61,11 +70,11 @@ class Settings:
     http_port: int = 9000
     grpc_port: int = 5000
     metrics_port: int = 6000
-    pidfile: Optional[str] = None
+    pidfile: str | None = None
     access_log: bool = False
     grpc_threads: int = 1
     grpc_workers: int = 1
-    timeout: Optional[int] = None
+    timeout: int | None = None
     max_body_size: int = DEFAULT_MAX_BODY
     host: str = "0.0.0.0"
     metrics_path: str = "/metrics"
@@ -77,11 +86,17 @@ def parser() -> argparse.ArgumentParser:
         description="Serve a Python model with the Seldon Core 1.x microservice protocol.",
     )
     p.add_argument("interface_name", help="Module and class (MyModel) or package.module.Class")
-    p.add_argument("--service-type", choices=SERVICE_TYPES, default=os.environ.get("SERVICE_TYPE") or "MODEL")
-    p.add_argument("--persistence", nargs="?", type=int, const=1, default=0, help="deprecated, ignored")
+    p.add_argument(
+        "--service-type", choices=SERVICE_TYPES, default=os.environ.get("SERVICE_TYPE") or "MODEL"
+    )
+    p.add_argument(
+        "--persistence", nargs="?", type=int, const=1, default=0, help="deprecated, ignored"
+    )
     p.add_argument("--parameters", default=os.environ.get("PREDICTIVE_UNIT_PARAMETERS", "[]"))
     p.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO")
-    p.add_argument("--debug", nargs="?", type=_flag_bool, const=True, default=env_bool("SELDON_DEBUG"))
+    p.add_argument(
+        "--debug", nargs="?", type=_flag_bool, const=True, default=env_bool("SELDON_DEBUG")
+    )
     p.add_argument("--tracing", nargs="?", type=int, const=1, default=_env_int("TRACING", 0))
     p.add_argument("--workers", type=int, default=_env_int("GUNICORN_WORKERS", 1))
     p.add_argument("--threads", type=int, default=_env_int("GUNICORN_THREADS", 1))
@@ -91,14 +106,22 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--keepalive", type=int, default=_env_int("GUNICORN_KEEPALIVE", 2))
     p.add_argument("--single-threaded", type=int, default=_env_int("FLASK_SINGLE_THREADED", 0))
-    p.add_argument("--http-port", type=int, default=_env_int("PREDICTIVE_UNIT_HTTP_SERVICE_PORT", 9000))
-    p.add_argument("--grpc-port", type=int, default=_env_int("PREDICTIVE_UNIT_GRPC_SERVICE_PORT", 5000))
+    p.add_argument(
+        "--http-port", type=int, default=_env_int("PREDICTIVE_UNIT_HTTP_SERVICE_PORT", 9000)
+    )
+    p.add_argument(
+        "--grpc-port", type=int, default=_env_int("PREDICTIVE_UNIT_GRPC_SERVICE_PORT", 5000)
+    )
     p.add_argument(
         "--metrics-port", type=int, default=_env_int("PREDICTIVE_UNIT_METRICS_SERVICE_PORT", 6000)
     )
     p.add_argument("--pidfile", default=None, help="pid file of the REST server's master process")
     p.add_argument(
-        "--access-log", nargs="?", type=_flag_bool, const=True, default=env_bool("GUNICORN_ACCESS_LOG")
+        "--access-log",
+        nargs="?",
+        type=_flag_bool,
+        const=True,
+        default=env_bool("GUNICORN_ACCESS_LOG"),
     )
     p.add_argument("--grpc-threads", type=int, default=_env_int("GRPC_THREADS", 1))
     p.add_argument("--grpc-workers", type=int, default=_env_int("GRPC_WORKERS", 1))
@@ -124,11 +147,12 @@ def parser() -> argparse.ArgumentParser:
 class UnknownArgs(Exception):
     def __init__(self, args: Sequence[str]):
         super().__init__(
-            f"Unknown args {list(args)}. Note since 1.5.0 this CLI does not take API type (REST, GRPC)"
+            f"Unknown args {list(args)}. Note since 1.5.0 this CLI does not take"
+            " API type (REST, GRPC)"
         )
 
 
-def from_args(argv: Optional[Sequence[str]] = None) -> Settings:
+def from_args(argv: Sequence[str] | None = None) -> Settings:
     args, unknown = parser().parse_known_args(argv)
     if unknown:
         raise UnknownArgs(unknown)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Sequence
 
 
 class StartupError(Exception):
-    def __init__(self, title: str, cause: str, fix: Sequence[str] = (), location: Optional[str] = None):
+    def __init__(
+        self, title: str, cause: str, fix: Sequence[str] = (), location: str | None = None
+    ):
         super().__init__(f"{title}: {cause}")
         self.title = title
         self.cause = cause

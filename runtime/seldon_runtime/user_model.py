@@ -7,7 +7,7 @@ were absent; `load()` does nothing and the constructor ignores its arguments.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from .errors import SeldonMicroserviceException, SeldonNotImplementedError
 
@@ -22,13 +22,13 @@ __all__ = [
 class SeldonResponse:
     """A payload plus runtime tags and metrics for this one response."""
 
-    def __init__(self, data: Any, tags: Optional[dict] = None, metrics: Optional[list] = None):
+    def __init__(self, data: Any, tags: dict | None = None, metrics: list | None = None):
         self.data = data
         self.tags = tags if tags is not None else {}
         self.metrics = metrics if metrics is not None else []
 
     @classmethod
-    def create(cls, data: Any) -> "SeldonResponse":
+    def create(cls, data: Any) -> SeldonResponse:
         return data if isinstance(data, cls) else cls(data)
 
 

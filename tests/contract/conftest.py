@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -13,7 +14,6 @@ import pytest
 
 from seldon_detect.scribe import Scribe
 from seldon_platform.packaging import REPO, Packager
-
 from tests.contract.lifecycle import Lifecycle
 from tests.contract.tinywheels import make_wheel
 
@@ -108,7 +108,8 @@ def lifecycle(tmp_path, buildpacks_dir):
              bindings: dict[str, dict[str, str]] | None = None) -> Lifecycle:
         platform = tmp_path / "platform"
         (platform / "env").mkdir(parents=True, exist_ok=True)
-        for key, value in (env or {}).items():
+        # the host's own pip configuration (mirrors, find-links) must not feed the builds
+        for key, value in {"PIP_CONFIG_FILE": os.devnull, **(env or {})}.items():
             (platform / "env" / key).write_text(value)
         for name, files in (bindings or {}).items():
             bdir = platform / "bindings" / name
@@ -120,3 +121,14 @@ def lifecycle(tmp_path, buildpacks_dir):
         return Lifecycle(buildpacks_dir, app, platform, layers)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def uv_on_index(index_packages) -> None:
+    """Put a uv wheel on the private index (downloaded once, kept in build/cache)."""
+    cache = REPO / "build" / "cache" / "test-uv"
+    if not list(cache.glob("uv-*.whl")):
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                        "--only-binary=:all:", "-d", str(cache), "uv>=0.4,<1"], check=True)
+    for wheel in cache.glob("uv-*.whl"):
+        (index_packages / wheel.name).write_bytes(wheel.read_bytes())

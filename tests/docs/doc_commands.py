@@ -25,7 +25,7 @@ else:
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("seldon-build", "seldon-s2i")
-SUBCOMMANDS = {"seldon-build": {"build", "stacks", "inspect"}, "seldon-s2i": {"build"}}
+SUBCOMMANDS = {"seldon-build": {"build", "stacks", "inspect"}, "seldon-s2i": {"build", "usage"}}
 
 # GitHub expressions such as ${{ secrets.X }} contain spaces; shell-split them as one word
 _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
@@ -54,8 +54,13 @@ def _injection(text: str) -> str:
 
 def _output(values: list[str]) -> None:
     kind, rest = values[0], values[1:]
-    if not ((kind == "engine" and not rest) or (kind in ("oci-layout", "oci-archive") and len(rest) == 1)):
-        raise GrammarError(f"--output takes engine | oci-layout DIR | oci-archive FILE, got {values}")
+    if not (
+        (kind == "engine" and not rest)
+        or (kind in ("oci-layout", "oci-archive") and len(rest) == 1)
+    ):
+        raise GrammarError(
+            f"--output takes engine | oci-layout DIR | oci-archive FILE, got {values}"
+        )
 
 
 def documented_grammar(tool: str) -> _Parser:
@@ -92,6 +97,7 @@ def documented_grammar(tool: str) -> _Parser:
         build.add_argument("-i", action="append", type=_injection)
         build.add_argument("--incremental", action="store_true")
         build.add_argument("--ref")
+        sub.add_parser("usage").add_argument("builder")
     return parser
 
 
@@ -172,10 +178,19 @@ def shell_commands(script: str) -> list[list[str]]:
     script = _GHA_EXPR.sub("GHA_EXPRESSION", script.replace("\\\n", " "))
     commands = []
     for line in script.splitlines():
-        for part in re.split(r"&&|\|\||[;|]", line):
-            words = shlex.split(part, comments=True)
-            if words:
-                commands.append(words)
+        # only the list and pipe operators separate commands; `<x>` stays a word
+        lexer = shlex.shlex(line, posix=True, punctuation_chars="&|;")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        words: list[str] = []
+        for token in lexer:
+            if token and set(token) <= set("&|;"):
+                commands.append(words) if words else None
+                words = []
+            else:
+                words.append(token)
+        if words:
+            commands.append(words)
     return commands
 
 
@@ -184,7 +199,8 @@ def tool_invocations(script: str) -> list[tuple[str, list[str]]]:
     found = []
     for words in shell_commands(script):
         for index, word in enumerate(words):
-            name = word.rsplit("/", 1)[-1]  # .venv/bin/seldon-build
+            # the tool itself, or an installed copy such as .venv/bin/seldon-build
+            name = word.rsplit("/bin/", 1)[-1]
             if name in TOOLS:
                 found.append((name, words[index + 1 :]))
                 break

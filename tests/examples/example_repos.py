@@ -112,6 +112,8 @@ def imported_class(
     before = set(sys.modules)
     paths = [str(example), *map(str, extra_paths)]
     sys.path[:0] = paths
+    # no __pycache__ in examples/: image builds of the same folders must stay reproducible
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         if "." in model_name:
             module_name, class_name = model_name.rsplit(".", 1)
@@ -120,6 +122,7 @@ def imported_class(
         module = importlib.import_module(module_name)
         yield getattr(module, class_name)
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         for path in paths:
             sys.path.remove(path)
         # third-party modules (numpy, sklearn) stay loaded; only the example's own go.

@@ -110,3 +110,22 @@ def test_request_file_is_well_formed(name):
     assert isinstance(request, list) == (EXPECTED[name] == "COMBINER")
     for message in messages:
         assert {"data", "jsonData", "strData", "binData"} & set(message)
+
+
+@examples
+def test_the_project_detector_reads_each_example_the_same_way(name):
+    """Cross-check with seldon_detect, which the buildpacks run at build time."""
+    from seldon_detect.app import describe
+    from seldon_detect.model import resolve_model_config
+
+    example = EXAMPLES / name
+    app = describe(example)
+    config = resolve_model_config(example, app.s2i_env, {})
+    ours = parse_s2i_environment(example / ".s2i" / "environment")
+    assert (config.model_name, config.service_type) == (ours["MODEL_NAME"], EXPECTED[name])
+    assert config.warnings == []
+    for key in ("PAYLOAD_PASSTHROUGH", "PREDICTIVE_UNIT_PARAMETERS"):
+        assert config.launch_env.get(key) == ours.get(key)
+    assert (app.requirements is not None) == (example / "requirements.txt").is_file()
+    assert (app.conda is not None) == (example / "environment.yml").is_file()
+    assert (app.project is not None) == (example / "setup.py").is_file()

@@ -109,6 +109,7 @@ def test_high_level_method_matches_the_readme(component, name):
                 (m["key"], m["type"]) for m in documented
             ]
             for mine, doc in zip(produced, documented):
+                assert mine.get("tags") == doc.get("tags")
                 if mine["type"] != "TIMER":  # a duration differs on every call
                     assert mine["value"] == doc["value"]
 

@@ -7,16 +7,30 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from seldon_platform.launcher import launch
 from seldon_platform.lifecycle import tomlfile
 
 METADATA = {
     "buildpack-default-process-type": "web",
-    "buildpacks": [{"id": "a/first", "version": "1", "api": "0.10"}, {"id": "b/second", "version": "1", "api": "0.10"}],
+    "buildpacks": [
+        {"id": "a/first", "version": "1", "api": "0.10"},
+        {"id": "b/second", "version": "1", "api": "0.10"},
+    ],
     "processes": [
-        {"type": "web", "command": ["server"], "args": ["--port", "80"], "buildpack-id": "b/second"},
-        {"type": "task", "command": ["tool", "fixed"], "args": ["default"], "buildpack-id": "b/second",
-         "working-dir": "/tmp"},
+        {
+            "type": "web",
+            "command": ["server"],
+            "args": ["--port", "80"],
+            "buildpack-id": "b/second",
+        },
+        {
+            "type": "task",
+            "command": ["tool", "fixed"],
+            "args": ["default"],
+            "buildpack-id": "b/second",
+            "working-dir": "/tmp",
+        },
     ],
 }
 
@@ -40,7 +54,11 @@ def image(tmp_path):
     (second / "env.launch" / "SEARCH.delim").write_text(":")
     (second / "env.launch" / "MODE.default").write_text("second-default")
     (second / "env.launch" / "FORCED").write_text("buildpack")
-    return {"CNB_LAYERS_DIR": str(layers), "CNB_APP_DIR": str(tmp_path), "PATH": "/cnb/process:/usr/bin:/cnb/lifecycle"}
+    return {
+        "CNB_LAYERS_DIR": str(layers),
+        "CNB_APP_DIR": str(tmp_path),
+        "PATH": "/cnb/process:/usr/bin:/cnb/lifecycle",
+    }
 
 
 def test_default_process_with_its_args(image):
@@ -113,17 +131,22 @@ def test_failing_exec_d_stops_the_launch(image):
 def test_main_execs_the_process_in_place(image, tmp_path):
     """The whole launcher in a child process: the process replaces it (same pid)."""
     script = tmp_path / "show"
-    script.write_text(f"#!{sys.executable}\nimport json, os, sys\n"
-                      "print(json.dumps([os.getpid(), sys.argv[1:], os.environ.get('WEB_ONLY')]))\n")
+    script.write_text(
+        f"#!{sys.executable}\nimport json, os, sys\n"
+        "print(json.dumps([os.getpid(), sys.argv[1:], os.environ.get('WEB_ONLY')]))\n"
+    )
     script.chmod(0o755)
     metadata = dict(METADATA, processes=[{"type": "web", "command": [str(script)], "args": ["a"]}])
     tomlfile.write(Path(image["CNB_LAYERS_DIR"]) / "config" / "metadata.toml", metadata)
     code = (
-        "import os, sys, json; print(os.getpid(), flush=True);"
-        "from seldon_platform.launcher.launch import main; sys.exit(main(['/cnb/process/web', 'b']))"
+        "import os, sys; print(os.getpid(), flush=True);"
+        "from seldon_platform.launcher.launch import main;"
+        "sys.exit(main(['/cnb/process/web', 'b']))"
     )
     env = {**os.environ, **image}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     pid_line, result = out.stdout.strip().splitlines()
     pid, argv, web_only = json.loads(result)
     assert pid == int(pid_line)

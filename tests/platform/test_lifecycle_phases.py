@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from seldon_platform.lifecycle import tomlfile
 from seldon_platform.lifecycle.api import PhaseError
 from seldon_platform.lifecycle.processes import LaunchConfig
@@ -33,7 +34,17 @@ def dirs(tmp_path):
     (tmp_path / "platform" / "env" / "USER_SETTING").write_text("from-user")
     (tmp_path / "build-config" / "env").mkdir(parents=True)
     (tmp_path / "build-config" / "env" / "OPERATOR_SETTING").write_text("from-operator")
-    order = {"order": [{"group": [{"id": "test/never", "optional": True}, {"id": "test/env"}, {"id": "test/app"}]}]}
+    order = {
+        "order": [
+            {
+                "group": [
+                    {"id": "test/never", "optional": True},
+                    {"id": "test/env"},
+                    {"id": "test/app"},
+                ]
+            }
+        ]
+    }
     tomlfile.write(tmp_path / "order.toml", order)
     (tmp_path / "cache").mkdir()
     env = {
@@ -53,7 +64,9 @@ def dirs(tmp_path):
 
 def run(env, *phases):
     code = "import sys; from seldon_platform.lifecycle.main import main; sys.exit(main())"
-    return subprocess.run([sys.executable, "-c", code, *phases], env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", code, *phases], env=env, capture_output=True, text=True
+    )
 
 
 def test_detect_and_build_write_the_lifecycle_outputs(dirs):
@@ -112,7 +125,9 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
     assert run(env, "detect", "restore", "build").returncode == 0
     cache = root / "cache"
     shutil.copytree(root / "layers" / "test_env", cache / "test_env", symlinks=True)
-    tomlfile.write(cache / "cache.toml", {"buildpacks": {"test/env": {"deps": "sha256:abc"}}})
+    tomlfile.write(
+        cache / "cache.toml", {"version": 1, "buildpacks": {"test/env": {"deps": {"sha": "sha256:abc"}}}}
+    )
     previous = {
         "buildpacks": [
             {
@@ -145,7 +160,9 @@ def test_launch_cache_layer_is_not_restored_when_the_image_disagrees(dirs):
     assert run(env, "detect", "restore", "build").returncode == 0
     cache = root / "cache"
     shutil.copytree(root / "layers" / "test_env", cache / "test_env", symlinks=True)
-    tomlfile.write(cache / "cache.toml", {"buildpacks": {"test/env": {"deps": "sha256:abc"}}})
+    tomlfile.write(
+        cache / "cache.toml", {"version": 1, "buildpacks": {"test/env": {"deps": {"sha": "sha256:abc"}}}}
+    )
     layers = root / "layers"
     shutil.rmtree(layers)
     layers.mkdir()
@@ -169,7 +186,12 @@ def test_launch_config_rules():
     assert config.default_type == "" and warnings
     assert config.processes["web"]["command"] == ["y"]
     with pytest.raises(PhaseError, match="more than one default"):
-        config.add("c", "0.10", {"processes": [proc_toml(default=True), proc_toml(type="w", default=True)]}, print)
+        config.add(
+            "c",
+            "0.10",
+            {"processes": [proc_toml(default=True), proc_toml(type="w", default=True)]},
+            print,
+        )
     with pytest.raises(PhaseError, match="direct"):
         config.add("c", "0.10", {"processes": [proc_toml(direct=True)]}, print)
     with pytest.raises(PhaseError, match="array"):

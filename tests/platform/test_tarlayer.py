@@ -24,7 +24,9 @@ def make_tree(root, mtime):
 
 
 def layer(root, out, uid=1000):
-    return write_layer(parents("layers/bp/x", uid, uid) + list(tree(root, "layers/bp/x", uid, uid)), out)
+    return write_layer(
+        parents("layers/bp/x", uid, uid) + list(tree(root, "layers/bp/x", uid, uid)), out
+    )
 
 
 def test_same_files_give_the_same_digest_regardless_of_mtime(tmp_path):

@@ -1,6 +1,7 @@
 """The lifecycle's TOML writer: what it writes reads back identically."""
 
 import pytest
+
 from seldon_platform.lifecycle import tomlfile
 
 
@@ -14,7 +15,11 @@ from seldon_platform.lifecycle import tomlfile
         {"list": [1, 2, 3], "strings": ["a", "b"], "empty": []},
         {"t": {"u": {"v": 1}, "w": "x"}},
         {"group": [{"id": "a", "version": "1"}, {"id": "b", "meta": {"k": [1]}}]},
-        {"entries": [{"providers": [{"id": "a"}], "requires": [{"name": "n", "metadata": {"x": 1}}]}]},
+        {
+            "entries": [
+                {"providers": [{"id": "a"}], "requires": [{"name": "n", "metadata": {"x": 1}}]}
+            ]
+        },
         {"mixed": [{"a": 1}, 2]},
     ],
 )

@@ -10,7 +10,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import pytest
 import requests
@@ -55,7 +54,7 @@ def start_server(
     tmp_path: Path,
     model: str,
     *args: str,
-    env: Optional[dict] = None,
+    env: dict | None = None,
     python: str = sys.executable,
     cwd: Path = MODELS,
     wait: bool = True,

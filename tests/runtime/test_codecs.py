@@ -105,10 +105,21 @@ def test_tftensor_round_trip_without_tensorflow():
     assert encoded["dtype"] == "DT_FLOAT"
     assert encoded["tensorShape"] == {"dim": [{"size": "1"}, {"size": "2"}]}
     assert tftensor.decode(encoded).tolist() == [[1.0, 2.0]]
-    values = {"dtype": "DT_INT64", "tensorShape": {"dim": [{"size": "3"}]}, "int64Val": ["1", "2", "3"]}
+    values = {
+        "dtype": "DT_INT64",
+        "tensorShape": {"dim": [{"size": "3"}]},
+        "int64Val": ["1", "2", "3"],
+    }
     assert tftensor.decode(values).tolist() == [1, 2, 3]
     content = base64.b64encode(np.array([1.5, 2.5]).tobytes()).decode()
-    doubles = {"dtype": "DT_DOUBLE", "tensorShape": {"dim": [{"size": "2"}]}, "tensorContent": content}
+    doubles = {
+        "dtype": "DT_DOUBLE",
+        "tensorShape": {"dim": [{"size": "2"}]},
+        "tensorContent": content,
+    }
     assert tftensor.decode(doubles).tolist() == [1.5, 2.5]
     X, _, mirror = decode_message({"data": {"tftensor": values}})
-    assert mirror == TFTENSOR and encode_payload(X, mirror, names_for)[1]["tftensor"]["dtype"] == "DT_INT64"
+    assert (
+        mirror == TFTENSOR
+        and encode_payload(X, mirror, names_for)[1]["tftensor"]["dtype"] == "DT_INT64"
+    )

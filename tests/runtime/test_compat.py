@@ -20,7 +20,11 @@ def test_shims_resolve_to_runtime_classes_without_seldon_core(server_factory):
     assert "seldon_runtime" in path
     # user exceptions raised through the shim keep their status and reason
     full = server_factory("Full")
-    error(full.post("/predict", {"meta": {"tags": {"action": "forbidden"}}, "strData": "x"}), 403, "NOPE")
+    error(
+        full.post("/predict", {"meta": {"tags": {"action": "forbidden"}}, "strData": "x"}),
+        403,
+        "NOPE",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,14 @@ def anchor_python():
 
 @pytest.mark.slow
 def test_runtime_serves_next_to_seldon_core_and_its_old_pins(tmp_path, anchor_python):
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(RUNTIME_SRC), os.environ.get("PYTHONPATH")]))}
-    server = start_server(tmp_path, "WhichCore", "--workers", "2", env=env, python=str(anchor_python))
+    env = {
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(RUNTIME_SRC), os.environ.get("PYTHONPATH")])
+        )
+    }
+    server = start_server(
+        tmp_path, "WhichCore", "--workers", "2", env=env, python=str(anchor_python)
+    )
     try:
         path = server.post("/predict", {"strData": "x"}).json()["jsonData"]["seldon_core"]
         assert "site-packages" in path and "seldon_runtime" not in path
@@ -47,8 +57,14 @@ def test_runtime_serves_next_to_seldon_core_and_its_old_pins(tmp_path, anchor_py
     full = start_server(tmp_path, "Full", "--workers", "2", env=env, python=str(anchor_python))
     try:
         # seldon-core's own exception class and SeldonResponse are understood
-        error(full.post("/predict", {"meta": {"tags": {"action": "forbidden"}}, "strData": "x"}), 403, "NOPE")
-        body = full.post("/predict", {"meta": {"tags": {"action": "runtime"}}, "data": {"ndarray": [[1]]}}).json()
+        error(
+            full.post("/predict", {"meta": {"tags": {"action": "forbidden"}}, "strData": "x"}),
+            403,
+            "NOPE",
+        )
+        body = full.post(
+            "/predict", {"meta": {"tags": {"action": "runtime"}}, "data": {"ndarray": [[1]]}}
+        ).json()
         assert body["meta"]["tags"]["runtime"] == "yes"
         assert body["data"] == {"names": ["t:0"], "ndarray": [[1]]}
         # prometheus-client 0.8 multiprocess mode

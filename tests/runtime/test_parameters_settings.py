@@ -16,7 +16,13 @@ def test_parameter_types():
         '{"name":"j","value":"{\\"a\\": [1]}","type":"JSON"}]'
     )
     assert parameters.parse(text) == {
-        "i": 3, "f": 0.5, "d": 2.0, "s": "x", "b": True, "n": 3, "j": {"a": [1]},
+        "i": 3,
+        "f": 0.5,
+        "d": 2.0,
+        "s": "x",
+        "b": True,
+        "n": 3,
+        "j": {"a": [1]},
     }
 
 
@@ -37,16 +43,32 @@ def test_bad_parameters_name_the_parameter(text, needle):
 
 
 def test_flags_defaults_and_env(monkeypatch):
-    for name in ("GUNICORN_WORKERS", "SELDON_DEBUG", "PREDICTIVE_UNIT_HTTP_SERVICE_PORT", "SELDON_LOG_LEVEL"):
+    for name in (
+        "GUNICORN_WORKERS",
+        "SELDON_DEBUG",
+        "PREDICTIVE_UNIT_HTTP_SERVICE_PORT",
+        "SELDON_LOG_LEVEL",
+    ):
         monkeypatch.delenv(name, raising=False)
     s = from_args(["MyModel"])
-    assert (s.http_port, s.metrics_port, s.grpc_port, s.workers, s.threads) == (9000, 6000, 5000, 1, 1)
+    assert (s.http_port, s.metrics_port, s.grpc_port, s.workers, s.threads) == (
+        9000,
+        6000,
+        5000,
+        1,
+        1,
+    )
     assert s.debug is False and s.service_type == "MODEL"
     monkeypatch.setenv("GUNICORN_WORKERS", "3")
     monkeypatch.setenv("PREDICTIVE_UNIT_HTTP_SERVICE_PORT", "9100")
     monkeypatch.setenv("SELDON_LOG_LEVEL", "debug")
     s = from_args(["MyModel", "--service-type", "OUTPUT_TRANSFORMER", "--debug", "false"])
-    assert (s.workers, s.http_port, s.log_level, s.service_type) == (3, 9100, "DEBUG", "OUTPUT_TRANSFORMER")
+    assert (s.workers, s.http_port, s.log_level, s.service_type) == (
+        3,
+        9100,
+        "DEBUG",
+        "OUTPUT_TRANSFORMER",
+    )
     assert s.debug is False
     assert from_args(["MyModel", "--debug"]).debug is True
     assert from_args(["M", "--single-threaded", "1", "--threads", "4"]).threads == 1

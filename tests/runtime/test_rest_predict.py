@@ -30,7 +30,10 @@ def test_ndarray_identity(identity, path):
     [
         (
             {"data": {"tensor": {"shape": [1, 2], "values": [1, 2]}}},
-            {"data": {"names": ["t:0", "t:1"], "tensor": {"shape": [1, 2], "values": [1, 2]}}, "meta": {}},
+            {
+                "data": {"names": ["t:0", "t:1"], "tensor": {"shape": [1, 2], "values": [1, 2]}},
+                "meta": {},
+            },
         ),
         ({"strData": "hello"}, {"meta": {}, "strData": "hello"}),
         ({"binData": "YWJj"}, {"binData": "YWJj", "meta": {}}),
@@ -40,8 +43,14 @@ def test_ndarray_identity(identity, path):
             {"data": {"names": [], "tensor": {"shape": [2], "values": [1, 2]}}, "meta": {}},
         ),
         (
-            {"meta": {"puid": "p1", "tags": {"t": 1}, "routing": {"r": 1}}, "data": {"ndarray": [[1]]}},
-            {"data": {"names": ["t:0"], "ndarray": [[1]]}, "meta": {"puid": "p1", "tags": {"t": 1}}},
+            {
+                "meta": {"puid": "p1", "tags": {"t": 1}, "routing": {"r": 1}},
+                "data": {"ndarray": [[1]]},
+            },
+            {
+                "data": {"names": ["t:0"], "ndarray": [[1]]},
+                "meta": {"puid": "p1", "tags": {"t": 1}},
+            },
         ),
         (
             {"data": {"ndarray": [[1, "b"]]}},
@@ -57,7 +66,11 @@ def test_payload_kinds(identity, request_body, expected):
 
 
 def test_tftensor_mirrors(identity):
-    tensor = {"dtype": "DT_FLOAT", "tensorShape": {"dim": [{"size": "1"}, {"size": "2"}]}, "floatVal": [1, 2]}
+    tensor = {
+        "dtype": "DT_FLOAT",
+        "tensorShape": {"dim": [{"size": "1"}, {"size": "2"}]},
+        "floatVal": [1, 2],
+    }
     body = identity.post("/predict", {"data": {"tftensor": tensor}}).json()
     out = body["data"]["tftensor"]
     assert body["data"]["names"] == ["t:0", "t:1"]
@@ -73,7 +86,9 @@ def test_json_form_field_and_query_parameter(identity):
     assert r.status_code == 200 and r.json() == expected
     # form field wins over the query parameter
     other = json.dumps({"strData": "query"})
-    r = requests.post(identity.url + "/predict", params={"json": other}, data={"json": msg}, timeout=10)
+    r = requests.post(
+        identity.url + "/predict", params={"json": other}, data={"json": msg}, timeout=10
+    )
     assert r.json() == expected
 
 
@@ -84,8 +99,13 @@ def test_multipart_form(identity):
     }
     r = requests.post(identity.url + "/predict", files=files, timeout=10)
     assert r.status_code == 200, r.text
-    assert r.json() == {"data": {"names": ["t:0", "t:1"], "ndarray": [[5, 6]]}, "meta": {"puid": "1234"}}
-    r = requests.post(identity.url + "/predict", files={"binData": ("f.bin", b"\x00\xff")}, timeout=10)
+    assert r.json() == {
+        "data": {"names": ["t:0", "t:1"], "ndarray": [[5, 6]]},
+        "meta": {"puid": "1234"},
+    }
+    r = requests.post(
+        identity.url + "/predict", files={"binData": ("f.bin", b"\x00\xff")}, timeout=10
+    )
     assert r.json() == {"binData": "AP8=", "meta": {}}
     r = requests.post(identity.url + "/predict", files={"strData": ("f.txt", b"text")}, timeout=10)
     assert r.json() == {"meta": {}, "strData": "text"}
@@ -94,18 +114,31 @@ def test_multipart_form(identity):
 @pytest.mark.parametrize("raw", [b"{not json", b"", b"null"])
 def test_unparsable_body_is_400(identity, raw):
     r = requests.post(
-        identity.url + "/predict", data=raw, headers={"Content-Type": "application/json"}, timeout=10
+        identity.url + "/predict",
+        data=raw,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
     )
     error(r, 400, "MICROSERVICE_BAD_DATA", "Can't find JSON in data")
 
 
 def test_bad_requests(identity):
-    error(identity.post("/predict", [1, 2]), 400, "MICROSERVICE_BAD_DATA", "Invalid request data type")
-    error(identity.post("/predict", {"meta": {}}), 400, "MICROSERVICE_BAD_DATA", "Invalid request data type")
+    error(
+        identity.post("/predict", [1, 2]), 400, "MICROSERVICE_BAD_DATA", "Invalid request data type"
+    )
+    error(
+        identity.post("/predict", {"meta": {}}),
+        400,
+        "MICROSERVICE_BAD_DATA",
+        "Invalid request data type",
+    )
     r = requests.post(identity.url + "/predict", data={"json": "{broken"}, timeout=10)
     error(r, 400, "MICROSERVICE_BAD_DATA", "json parameter")
     r = requests.post(
-        identity.url + "/predict", data=b'{"strData":"x"}', headers={"Content-Type": "text/plain"}, timeout=10
+        identity.url + "/predict",
+        data=b'{"strData":"x"}',
+        headers={"Content-Type": "text/plain"},
+        timeout=10,
     )
     error(r, 415, "MICROSERVICE_UNSUPPORTED_MEDIA_TYPE", "415")
     error(identity.get("/nonexistent"), 404, "MICROSERVICE_NOT_FOUND")
@@ -120,7 +153,15 @@ def test_huge_body_is_413(server_factory):
     small = server_factory("Identity", "--max-body-size", "1000")
     r = small.post("/predict", {"strData": "x" * 2000})
     error(r, 413, "MICROSERVICE_PAYLOAD_TOO_LARGE")
+    assert r.headers["Connection"] == "close"  # the unread body is not drained
     assert small.post("/predict", {"strData": "x" * 100}).status_code == 200
+
+
+def test_connections_are_kept_alive(identity):
+    with requests.Session() as session:
+        for _ in range(3):
+            r = session.post(identity.url + "/predict", json={"strData": "x"}, timeout=10)
+            assert r.status_code == 200 and r.headers["Connection"] == "keep-alive"
 
 
 def test_health_cors_and_openapi(identity):
@@ -135,13 +176,24 @@ def test_health_cors_and_openapi(identity):
     assert r.headers["Vary"] == "Origin"
     doc = identity.get("/seldon.json").json()
     assert doc["openapi"] == "3.0.0" and doc["info"]["title"] == "Seldon External API"
-    assert {"/aggregate", "/predict", "/route", "/send-feedback", "/transform-input",
-            "/transform-output"} <= set(doc["paths"])
+    assert {
+        "/aggregate",
+        "/predict",
+        "/route",
+        "/send-feedback",
+        "/transform-input",
+        "/transform-output",
+    } <= set(doc["paths"])
 
 
 def test_metadata_defaults(identity):
     assert identity.get("/metadata").json() == {
-        "custom": {}, "inputs": [], "name": "", "outputs": [], "platform": "", "versions": [""],
+        "custom": {},
+        "inputs": [],
+        "name": "",
+        "outputs": [],
+        "platform": "",
+        "versions": [""],
     }
 
 

@@ -33,9 +33,17 @@ USER_METRICS = [
 
 
 def test_predict_meta_tags_metrics_request_path(full):
-    body = full.post("/predict", {"meta": {"puid": "p", "requestPath": {"up": "img0"},
-                                           "metrics": [{"key": "m0", "value": 1}]},
-                                  "data": {"ndarray": [[1, 2]]}}).json()
+    body = full.post(
+        "/predict",
+        {
+            "meta": {
+                "puid": "p",
+                "requestPath": {"up": "img0"},
+                "metrics": [{"key": "m0", "value": 1}],
+            },
+            "data": {"ndarray": [[1, 2]]},
+        },
+    ).json()
     assert body["data"] == {"names": ["t:0", "t:1"], "ndarray": [[1, 2]]}
     meta = body["meta"]
     assert meta["puid"] == "p"
@@ -48,7 +56,12 @@ def test_predict_meta_tags_metrics_request_path(full):
 def test_seldon_response_runtime_tags_and_metrics(full):
     meta = full.post("/predict", act("runtime")).json()["meta"]
     # request tags < tags() < runtime tags
-    assert meta["tags"] == {"action": "runtime", "mine": "runtime", "model": "full", "runtime": "yes"}
+    assert meta["tags"] == {
+        "action": "runtime",
+        "mine": "runtime",
+        "model": "full",
+        "runtime": "yes",
+    }
     assert meta["metrics"] == [*USER_METRICS, {"key": "rt_gauge", "type": "GAUGE", "value": 7}]
 
 
@@ -66,17 +79,27 @@ def test_parameters_and_load(full):
     ],
 )
 def test_numpy_results_with_tensor_request(full, action, expected):
-    body = full.post("/predict", act(action, {"tensor": {"shape": [1, 2], "values": [1, 2]}})).json()
+    body = full.post(
+        "/predict", act(action, {"tensor": {"shape": [1, 2], "values": [1, 2]}})
+    ).json()
     assert body["data"] == expected
 
 
 def test_user_errors(full):
     error(full.post("/predict", act("forbidden")), 403, "NOPE", "not allowed")
     error(full.post("/predict", act("crash")), 500, "MICROSERVICE_INTERNAL_ERROR", "kaboom")
-    error(full.post("/predict", act("tuple")), 400, "MICROSERVICE_BAD_DATA",
-          "Unknown data type returned as payload (must be list or np array):(1, 2)")
-    error(full.post("/predict", act("badmetric")), 500, "MICROSERVICE_BAD_METRIC",
-          "Bad metric created during request")
+    error(
+        full.post("/predict", act("tuple")),
+        400,
+        "MICROSERVICE_BAD_DATA",
+        "Unknown data type returned as payload (must be list or np array):(1, 2)",
+    )
+    error(
+        full.post("/predict", act("badmetric")),
+        500,
+        "MICROSERVICE_BAD_METRIC",
+        "Bad metric created during request",
+    )
     assert full.post("/predict", act("bytes")).json()["binData"] == "AAE="
 
 
@@ -84,12 +107,16 @@ def test_transformers(full):
     body = full.post("/transform-input", {"data": {"ndarray": [[1, 2]]}}).json()
     assert body["data"] == {"names": ["t:0", "t:1"], "ndarray": [[2, 3]]}
     assert body["meta"]["tags"] == {"mine": "tags", "model": "full"}
-    body = full.post("/transform-output", {"data": {"tensor": {"shape": [2], "values": [1.5, 2]}}}).json()
+    body = full.post(
+        "/transform-output", {"data": {"tensor": {"shape": [2], "values": [1.5, 2]}}}
+    ).json()
     assert body["data"] == {"names": [], "tensor": {"shape": [2], "values": [3.0, 4.0]}}
 
 
 def test_router(full):
-    body = full.post("/route", {"meta": {"puid": "x", "tags": {"dropped": 1}}, "data": {"ndarray": [[1, 9]]}}).json()
+    body = full.post(
+        "/route", {"meta": {"puid": "x", "tags": {"dropped": 1}}, "data": {"ndarray": [[1, 9]]}}
+    ).json()
     # numpy integers are accepted (seldon-core rejected them); request tags are dropped
     assert body["data"] == {"names": ["t:0"], "ndarray": [[1]]}
     assert body["meta"]["puid"] == "x" and "dropped" not in body["meta"]["tags"]
@@ -107,7 +134,12 @@ def test_combiner(full):
         assert body["data"] == {"names": ["t:0", "t:1"], "ndarray": [[1, 2]]}
         assert body["meta"]["puid"] == "first"
         assert body["meta"]["tags"] == {"x": 1, "y": 2, "mine": "tags", "model": "full"}
-    error(full.post("/aggregate", {"data": {}}), 400, "MICROSERVICE_BAD_DATA", "Invalid request data type")
+    error(
+        full.post("/aggregate", {"data": {}}),
+        400,
+        "MICROSERVICE_BAD_DATA",
+        "Invalid request data type",
+    )
     error(full.post("/aggregate", []), 400, "MICROSERVICE_BAD_DATA")
 
 
@@ -121,28 +153,49 @@ def test_feedback(full):
         body = full.post(path, fb).json()
         # built via the proto: numbers are floats; routing read under PREDICTIVE_UNIT_ID
         assert body["data"] == {"names": ["t:0", "t:1"], "ndarray": [[0.5, 3.0]]}
-    error(full.post("/send-feedback", {"reward": 1, "bogus": 1}), 400, "MICROSERVICE_BAD_DATA", "Invalid JSON")
+    error(
+        full.post("/send-feedback", {"reward": 1, "bogus": 1}),
+        400,
+        "MICROSERVICE_BAD_DATA",
+        "Invalid JSON",
+    )
 
 
 def test_health_and_metadata(full):
     assert full.get("/health/status").json() == {
-        "data": {"names": ["t:0", "t:1"], "tensor": {"shape": [1, 2], "values": [1, 2]}}, "meta": {},
+        "data": {"names": ["t:0", "t:1"], "tensor": {"shape": [1, 2], "values": [1, 2]}},
+        "meta": {},
     }
     assert full.get("/metadata").json() == {
-        "custom": {}, "inputs": [{"messagetype": "ndarray"}], "name": "full", "outputs": [],
-        "platform": "", "versions": ["v1"],
+        "custom": {},
+        "inputs": [{"messagetype": "ndarray"}],
+        "name": "full",
+        "outputs": [],
+        "platform": "",
+        "versions": ["v1"],
     }
 
 
 def test_identity_model_lacks_router_and_combiner(server_factory):
     server = server_factory("Identity")
-    error(server.post("/route", {"data": {"ndarray": [[1]]}}), 400, "MICROSERVICE_BAD_DATA", "Route not defined")
-    error(server.post("/aggregate", [{"data": {"ndarray": [[1]]}}]), 400, "MICROSERVICE_BAD_DATA",
-          "Aggregate not defined")
+    error(
+        server.post("/route", {"data": {"ndarray": [[1]]}}),
+        400,
+        "MICROSERVICE_BAD_DATA",
+        "Route not defined",
+    )
+    error(
+        server.post("/aggregate", [{"data": {"ndarray": [[1]]}}]),
+        400,
+        "MICROSERVICE_BAD_DATA",
+        "Aggregate not defined",
+    )
     # absent transformers are the identity
     body = server.post("/transform-input", {"data": {"ndarray": [[7]]}}).json()
     assert body == {"data": {"names": ["t:0"], "ndarray": [[7]]}, "meta": {}}
-    body = server.post("/send-feedback", {"request": {"data": {"ndarray": [[1]]}}, "reward": 1}).json()
+    body = server.post(
+        "/send-feedback", {"request": {"data": {"ndarray": [[1]]}}, "reward": 1}
+    ).json()
     assert body == {"data": {"ndarray": []}, "meta": {}}
 
 
@@ -156,7 +209,9 @@ def test_outlier_detector_scores_into_tags(server_factory):
     request = {"data": {"ndarray": [[1, -2], [0, 0.5]]}}
     body = server.post("/transform-input", request).json()
     assert body == {"data": request["data"], "meta": {"tags": {"outlierScore": [3.0, 0.5]}}}
-    body = requests.post(server.url + "/transform-input", data={"json": json.dumps(request)}, timeout=10).json()
+    body = requests.post(
+        server.url + "/transform-input", data={"json": json.dumps(request)}, timeout=10
+    ).json()
     assert body["meta"]["tags"]["outlierScore"] == [3.0, 0.5]
 
 
@@ -165,7 +220,11 @@ def _samples(text, name):
 
 
 def _total(text, name, method):
-    return sum(float(line.rsplit(" ", 1)[1]) for line in _samples(text, name) if f'method="{method}"' in line)
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in _samples(text, name)
+        if f'method="{method}"' in line
+    )
 
 
 def test_prometheus_with_two_workers(full):
@@ -186,11 +245,19 @@ def test_prometheus_with_two_workers(full):
     # (prometheus-client >= 0.10 names a counter family with its _total suffix)
     assert re.search(r"^# TYPE my_counter(_total)? counter$", text, re.M)
     assert "# TYPE my_timer histogram" in text
-    delta = _total(text, "my_counter_total", "predict") - _total(before, "my_counter_total", "predict")
+    delta = _total(text, "my_counter_total", "predict") - _total(
+        before, "my_counter_total", "predict"
+    )
     assert delta == 12
     for c in _samples(text, "my_counter_total"):
-        for label in ('model_name="node1"', 'model_image="repo/img"', 'model_version="1.2"',
-                      'image_name="repo/img"', 'deployment_name="NOT_IMPLEMENTED"', "worker_id="):
+        for label in (
+            'model_name="node1"',
+            'model_image="repo/img"',
+            'model_version="1.2"',
+            'image_name="repo/img"',
+            'deployment_name="NOT_IMPLEMENTED"',
+            "worker_id=",
+        ):
             assert label in c, c
     timer = _samples(text, "my_timer_bucket")
     assert any('le="0.001"' in t for t in timer) and any('le="+Inf"' in t for t in timer)

@@ -74,7 +74,9 @@ def test_start_up_is_fast(tmp_path):
 def test_killed_worker_is_replaced(tmp_path):
     server = start_server(tmp_path, "Slow", "--workers", "1")
     try:
-        worker_pid = server.post("/predict", {"data": {"ndarray": [[1]]}}).json()["data"]["ndarray"][0][0]
+        worker_pid = server.post("/predict", {"data": {"ndarray": [[1]]}}).json()["data"][
+            "ndarray"
+        ][0][0]
         pending = {}
 
         def slow_request():
@@ -90,7 +92,9 @@ def test_killed_worker_is_replaced(tmp_path):
         thread.join(20)
         assert not thread.is_alive()
         # the in-flight request fails, the server keeps serving with a new worker
-        assert isinstance(pending["r"], requests.RequestException) or pending["r"].status_code >= 500
+        assert (
+            isinstance(pending["r"], requests.RequestException) or pending["r"].status_code >= 500
+        )
         deadline = time.monotonic() + 15
         while True:
             try:

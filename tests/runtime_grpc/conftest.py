@@ -53,3 +53,53 @@ def generated(tmp_path_factory):
 
 
 MODELS = Path(__file__).parent / "models"
+
+
+@pytest.fixture(scope="session")
+def models():
+    sys.path.insert(0, str(MODELS))
+    try:
+        return importlib.import_module("GrpcModels")
+    finally:
+        sys.path.remove(str(MODELS))
+
+
+@pytest.fixture
+def serve(generated):
+    """Start the real gRPC server in this process around a model object."""
+    import grpc
+
+    from seldon_runtime.component import Component
+    from seldon_runtime.dataplane import DataPlane, PlaneConfig
+    from seldon_runtime.grpc.hooks import grpc_component
+    from seldon_runtime.grpc.options import GrpcOptions
+    from seldon_runtime.grpc.server import BackgroundServer
+    from seldon_runtime.grpc.servicer import SeldonServicer
+
+    started = []
+
+    def start(obj, threads=1, max_message_size=None, config=None, client_options=()):
+        plane = DataPlane(grpc_component(Component(obj)), config or PlaneConfig())
+        options = GrpcOptions(port=0, host="127.0.0.1", threads=threads,
+                              max_message_size=max_message_size)
+        server = BackgroundServer(SeldonServicer(plane), options)
+        channel = grpc.insecure_channel(f"127.0.0.1:{server.port}", options=list(client_options))
+        started.append((server, channel))
+        return client(channel, generated, server.port)
+
+    yield start
+    for server, channel in started:
+        channel.close()
+        server.stop()
+
+
+def client(channel, generated, port=None):
+    g = generated.prediction_pb2_grpc
+    return SimpleNamespace(
+        channel=channel,
+        port=port,
+        pb=generated.prediction_pb2,
+        **{name.lower(): getattr(g, f"{name}Stub")(channel)
+           for name in ("Generic", "Model", "Router", "Transformer", "OutputTransformer",
+                        "Combiner", "Seldon")},
+    )

@@ -17,8 +17,9 @@ def msg(body: dict):
 
 
 def test_tensor_request_gives_float64_values_and_shape():
-    d = convert.message_to_dict(msg({"data": {"names": ["a"], "tensor": {"shape": [2, 2],
-                                                                          "values": [1, 2, 3, 4]}}}))
+    tensor = {"shape": [2, 2], "values": [1, 2, 3, 4]}
+    tensor_msg = msg({"data": {"names": ["a"], "tensor": tensor}})
+    d = convert.message_to_dict(tensor_msg)
     assert d["meta"] == {}
     assert d["data"]["names"] == ["a"]
     assert d["data"]["tensor"]["shape"] == [2, 2]
@@ -112,7 +113,8 @@ def test_reply_payloads_to_message():
                                 "intVal": [7]}}}),
     ]
     for body, expected in cases:
-        assert json_format.MessageToDict(convert.dict_to_message({**body, "meta": {}})) == expected
+        got = json_format.MessageToDict(convert.dict_to_message({**body, "meta": {}}))
+        assert got == {**expected, "meta": {}}
 
 
 def test_empty_data_is_still_set():

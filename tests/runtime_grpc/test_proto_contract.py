@@ -134,9 +134,8 @@ SERVICES = {
 def _type_name(field) -> str:
     if field.message_type is not None:
         if field.message_type.GetOptions().map_entry:
-            key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name[
-                "value"
-            ]
+            entry = field.message_type.fields_by_name
+            key, value = entry["key"], entry["value"]
             return f"map<{_type_name(key)},{_type_name(value)}>"
         return "." + field.message_type.full_name
     if field.enum_type is not None:

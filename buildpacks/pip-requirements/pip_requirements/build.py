@@ -7,14 +7,13 @@ process environment, never through a file in a layer.
 
 from __future__ import annotations
 
+from pip_requirements.installer import installer_name, requirements_file
 from seldon_detect.app import describe
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.scribe import Scribe
-
-from pip_requirements.installer import installer_name, requirements_file
 
 CACHE_LAYER = "pip-cache"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pip_requirements.installer import installer_name, requirements_file
 from seldon_detect.app import describe
 from seldon_detect.cnb.context import DetectContext
 from seldon_detect.cnb.entry import DetectFailed
@@ -10,8 +11,6 @@ from seldon_detect.cnb.plan import PlanOption, Requirement, write_plan
 from seldon_detect.cnb.pyenv import PLAN_NAME
 from seldon_detect.indexes import digest_files
 from seldon_detect.scribe import Scribe
-
-from pip_requirements.installer import installer_name, requirements_file
 
 
 def detect(ctx: DetectContext, scribe: Scribe) -> None:

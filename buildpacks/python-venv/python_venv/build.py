@@ -24,7 +24,7 @@ LAYER = "venv"
 def build(ctx: BuildContext, scribe: Scribe) -> None:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     requested = merged(read_buildpack_plan(ctx.plan_path), pyenv.PLAN_NAME)
-    version = "%d.%d.%d" % sys.version_info[:3]
+    version = ".".join(str(n) for n in sys.version_info[:3])
     hint = find_python_hint(ctx.app_dir)
     if hint and not hint.matches(version):
         scribe.warn(f"{hint.source} asks for Python {hint.version}; this stack provides "

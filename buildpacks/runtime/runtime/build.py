@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+from runtime.importcheck import check_import
+from runtime.processes import processes
+from runtime.wheels import runtime_wheel, wheel_dir
 from seldon_detect.app import S2I_ENV_FILE
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
@@ -12,12 +16,33 @@ from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.sbom import EXTENSION, cyclonedx, installed_components
 from seldon_detect.envfile import parse_env_file, remove_keys
+from seldon_detect.errors import UserError
+from seldon_detect.indexes import IndexSettings
 from seldon_detect.model import is_build_key, resolve_model_config
 from seldon_detect.scribe import Scribe
 
-from runtime.importcheck import check_import
-from runtime.processes import processes
-from runtime.wheels import runtime_wheel, wheel_dir
+
+def _install_runtime(ctx: BuildContext, s2i_env: list, env: pyenv.PythonEnv, wheel: Path,
+                     scribe: Scribe) -> None:
+    """Offline from the bundled wheels when they fit; else with the user's indexes too.
+
+    The bundled dependency wheels are for the stack's Python; a conda env with
+    another Python, or pins in the app's requirements, may need the indexes.
+    """
+    settings = index_settings(ctx, s2i_env)
+    bundled = [wheel_dir(ctx.buildpack.dir), *settings.wheel_dirs]
+    offline = PipRunner(env.python, IndexSettings(wheel_dirs=bundled), ctx.bindings)
+    version = env.version()
+    try:
+        offline.install(["--no-index", str(wheel)], "pip install seldon-runtime", scribe,
+                        version, echo=False)
+        scribe.info("installed from the wheels bundled with this buildpack (no index used)")
+        return
+    except UserError as err:
+        scribe.info(f"bundled wheels are not enough ({err.title}); using the indexes too")
+    online = PipRunner(env.python, dataclasses.replace(settings, wheel_dirs=bundled),
+                       ctx.bindings)
+    online.install([str(wheel)], "pip install seldon-runtime", scribe, version)
 
 
 def build(ctx: BuildContext, scribe: Scribe) -> None:
@@ -30,13 +55,8 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     if env.reused:
         scribe.info(f"Reusing the installed runtime ({wheel.name})")
     else:
-        settings = index_settings(ctx, s2i_env)
-        # our own wheels first, then the user's wheel folders and indexes for dependencies
-        settings = dataclasses.replace(
-            settings, wheel_dirs=[wheel_dir(ctx.buildpack.dir), *settings.wheel_dirs])
-        runner = PipRunner(env.python, settings, ctx.bindings)
         with scribe.step(f"pip install {wheel.name}"):
-            runner.install([str(wheel)], "pip install seldon-runtime", scribe, env.version())
+            _install_runtime(ctx, s2i_env, env, wheel, scribe)
 
     check_import(env.python, ctx.app_dir, config, scribe)
 

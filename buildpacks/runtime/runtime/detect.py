@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from runtime.wheels import fingerprint
 from seldon_detect.cnb.context import DetectContext
 from seldon_detect.cnb.plan import PlanOption, Requirement, write_plan
 from seldon_detect.cnb.pyenv import PLAN_NAME
 from seldon_detect.scribe import Scribe
-
-from runtime.wheels import fingerprint
 
 MODEL = "seldon-model"
 

@@ -1,1 +1,1 @@
-"""seldon/s2i-environment: the model's runtime configuration, as s2i's `.s2i/environment` gave it."""
+"""seldon/s2i-environment: the model's runtime configuration, as `.s2i/environment` gave it."""

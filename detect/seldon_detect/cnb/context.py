@@ -100,7 +100,8 @@ def read_os_release(path: Path = Path("/etc/os-release")) -> tuple[str, str]:
 
 
 def current_target(env: Mapping[str, str]) -> Target:
-    distro, version = env.get("CNB_TARGET_DISTRO_NAME", ""), env.get("CNB_TARGET_DISTRO_VERSION", "")
+    distro = env.get("CNB_TARGET_DISTRO_NAME", "")
+    version = env.get("CNB_TARGET_DISTRO_VERSION", "")
     if not distro:
         distro, version = read_os_release()
     machine = _platform.machine()

@@ -32,7 +32,7 @@ SYSTEM_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 #: pip settings this module decides; a value left in the environment must not leak through
 MANAGED_KEYS = frozenset({
     "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_FIND_LINKS",
-    "PIP_CONFIG_FILE", "PIP_CERT", "PIP_CACHE_DIR", "PIP_NO_CACHE_DIR", "NETRC",
+    "PIP_CERT", "PIP_CACHE_DIR", "PIP_NO_CACHE_DIR", "NETRC",
     "EXTRA_INDEX_URL", "PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_REQUIRE_VIRTUALENV",
 })
 
@@ -75,11 +75,11 @@ class PipRunner:
         return env
 
     def install(self, args: Sequence[str], what: str, scribe: Scribe, python_version: str,
-                cwd: Path | None = None) -> None:
+                cwd: Path | None = None, echo: bool = True) -> None:
         with tempfile.TemporaryDirectory(prefix="seldon-pip-") as scratch:
             result = pexec.run(
                 [str(self.python), "-m", "pip", "install", *args], scribe,
-                env=self.env(Path(scratch)), cwd=cwd,
+                env=self.env(Path(scratch)), cwd=cwd, echo=echo,
             )
         if result.returncode != 0:
             self._raise_failure(result.output, result.returncode, what, python_version)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import __version__
 from ..launcher import shim
@@ -19,7 +19,7 @@ from ..lifecycle.api import escape_id
 from ..lifecycle.layers import Layer, read_layers
 from . import image
 from .oci import Layout
-from .tarlayer import MEDIA_TYPE, Entry, parents, tree
+from .tarlayer import MEDIA_TYPE, Entry, fingerprint, parents, tree
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,27 @@ class RunImage:
     config: dict[str, Any]
     #: layer descriptors as stored (uncompressed: digest == diff id)
     layers: list[dict[str, Any]]
+
+
+@dataclass
+class Previous:
+    """What the last build left: the image's lifecycle label, its layer sizes, the cache index."""
+
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: layer digest -> size, for layers taken over without re-export
+    sizes: dict[str, int] = field(default_factory=dict)
+    #: (buildpack id, layer) -> {"sha", "fingerprint"} of the cached copy
+    cached: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    def untouched(self, bp_id: str, layer: Layer, prev_sha: str) -> bool:
+        """True when a cached layer came back from the cache unmodified and the image has it."""
+        cached = self.cached.get((bp_id, layer.name)) or {}
+        return (
+            bool(prev_sha)
+            and cached.get("sha") == prev_sha
+            and prev_sha in self.sizes
+            and cached.get("fingerprint") == fingerprint(layer.path)
+        )
 
 
 @dataclass
@@ -61,17 +82,16 @@ def export(
     run: RunImage,
     layout: Layout,
     tag: str,
-    previous: dict[str, Any],
-    previous_sizes: dict[str, int],
+    previous: Previous,
     project_metadata: dict[str, Any],
     process_type: str | None = None,
     uid: int = 1000,
     gid: int = 1000,
-    log: Callable[[str], None] = print,
 ) -> ExportResult:
     group = tomlfile.read(layers_dir / "group.toml").get("group", [])
     metadata = tomlfile.read(layers_dir / "config" / "metadata.toml")
-    prev_bps = {bp.get("key"): bp for bp in previous.get("buildpacks", [])}
+    previous_sizes = previous.sizes
+    prev_bps = {bp.get("key"): bp for bp in previous.metadata.get("buildpacks", [])}
     descriptors: list[dict[str, Any]] = []
     history: list[tuple[str, str]] = []
     reports: list[LayerReport] = []
@@ -96,7 +116,18 @@ def export(
             name = f"{bp['id']}:{layer.name}"
             created_by = f"Layer: '{layer.name}', Created by buildpack: {bp['id']}@{bp['version']}"
             prev = prev_layers.get(layer.name) or {}
-            if layer.has_contents:
+            if layer.has_contents and previous.untouched(bp["id"], layer, prev.get("sha", "")):
+                sha = prev["sha"]
+                descriptors.append(
+                    {"mediaType": MEDIA_TYPE, "digest": sha, "size": previous_sizes[sha]}
+                )
+                reports.append(
+                    LayerReport(
+                        name, sha, previous_sizes[sha], "unchanged", "cached copy untouched"
+                    )
+                )
+                history.append((sha, created_by))
+            elif layer.has_contents:
                 dest = f"layers/{esc}/{layer.name}"
                 entries = parents(dest, uid, gid) + list(tree(layer.path, dest, uid, gid))
                 sha = add(name, entries, prev.get("sha", ""), created_by)
@@ -125,7 +156,7 @@ def export(
         sha = add(
             "sbom",
             entries,
-            (previous.get("sbom") or {}).get("sha", ""),
+            (previous.metadata.get("sbom") or {}).get("sha", ""),
             "Software Bill-of-Materials",
         )
         lifecycle_md["sbom"] = {"sha": sha}
@@ -133,14 +164,14 @@ def export(
     app_sha = add(
         "app",
         list(tree(app_dir, "workspace", uid, gid)),
-        _first_app_sha(previous),
+        _first_app_sha(previous.metadata),
         "Application Layer",
     )
     lifecycle_md["app"] = [{"sha": app_sha}]
     launcher_sha = add(
         "launcher",
         launcher_entries(),
-        (previous.get("launcher") or {}).get("sha", ""),
+        (previous.metadata.get("launcher") or {}).get("sha", ""),
         "Buildpacks Launcher",
     )
     lifecycle_md["launcher"] = {"sha": launcher_sha}
@@ -151,7 +182,7 @@ def export(
     config_sha = add(
         "config",
         config_entries,
-        (previous.get("config") or {}).get("sha", ""),
+        (previous.metadata.get("config") or {}).get("sha", ""),
         "Buildpacks Application Launcher Config",
     )
     lifecycle_md["config"] = {"sha": config_sha}
@@ -163,7 +194,7 @@ def export(
         sha = add(
             "process-types",
             entries,
-            (previous.get("process-types") or {}).get("sha", ""),
+            (previous.metadata.get("process-types") or {}).get("sha", ""),
             "Buildpacks Process Types",
         )
         lifecycle_md["process-types"] = {"sha": sha}

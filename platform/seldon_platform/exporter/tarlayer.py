@@ -147,6 +147,24 @@ def _walk(directory: Path, dest: str, uid: int, gid: int) -> Iterator[Entry]:
         # sockets, fifos and devices have no place in an image layer
 
 
+def fingerprint(src: Path) -> str:
+    """A cheap digest of a tree's names, types, modes, sizes and mtimes (no contents read).
+
+    A cached layer restored with `cp -a` keeps all of these, so an equal
+    fingerprint means no buildpack touched it and its exported digest still holds.
+    """
+    sha = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(src):
+        dirnames.sort()
+        for name in sorted(dirnames + filenames):
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            link = os.readlink(path) if stat.S_ISLNK(st.st_mode) else ""
+            rel = os.path.relpath(path, src)
+            sha.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{link}\n".encode())
+    return "sha256:" + sha.hexdigest()
+
+
 def _mode(st: os.stat_result) -> int:
     mode = stat.S_IMODE(st.st_mode) | 0o444
     if stat.S_ISDIR(st.st_mode) or mode & 0o111:

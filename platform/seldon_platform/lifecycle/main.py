@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Sequence
 
 from .api import PhaseError
@@ -32,16 +33,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     environ = dict(os.environ)
     paths = Paths.from_env(environ)
+    timings = []
     try:
         for phase in phases:
             _log(f"===> {phase.upper()}")
+            start = time.monotonic()
             if phase == "detect":
                 detect(paths, environ, _log)
             elif phase == "restore":
                 restore(paths, _log)
             else:
                 build(paths, environ, _log)
+            timings.append(f"{phase} {time.monotonic() - start:.1f}s")
     except PhaseError as err:
         print(f"ERROR: {err.message}", file=sys.stderr, flush=True)
         return err.code
+    _log("===> TIMES " + ", ".join(timings))
     return 0

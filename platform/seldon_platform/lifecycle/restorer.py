@@ -18,12 +18,18 @@ from .layers import read_layer, sbom_files, write_metadata_only
 from .paths import Paths
 
 CACHE_INDEX = "cache.toml"
+#: bump when the cache layout changes; an older cache is then ignored, not misread
+CACHE_VERSION = 1
 
 
 def restore(paths: Paths, log: Callable[[str], None] = print) -> None:
     group = tomlfile.read(paths.group).get("group", [])
     previous = _previous_buildpacks(tomlfile.read(paths.analyzed).get("metadata", {}))
-    cache_index = tomlfile.read(paths.cache / CACHE_INDEX).get("buildpacks", {})
+    index = tomlfile.read(paths.cache / CACHE_INDEX)
+    cache_index = index.get("buildpacks", {})
+    if cache_index and index.get("version") != CACHE_VERSION:
+        log("The cache was written by another seldon-build version: not using it")
+        cache_index = {}
     for entry in group:
         bp_id = entry["id"]
         esc = escape_id(bp_id)
@@ -47,14 +53,14 @@ def _restore_cached(
     cache_bp: Path, bp_dir: Path, digests: dict, prev_layers: dict, log
 ) -> set[str]:
     restored: set[str] = set()
-    if not cache_bp.is_dir():
+    if not cache_bp.is_dir() or not digests:
         return restored
     for toml_path in sorted(cache_bp.glob("*.toml")):
         name = toml_path.name[: -len(".toml")]
         layer = read_layer(cache_bp, name)
         if not layer.cache or not layer.has_contents:
             continue
-        sha = digests.get(name, "")
+        sha = (digests.get(name) or {}).get("sha", "")
         if layer.launch and name in prev_layers and prev_layers[name].get("sha") != sha:
             log(f"Not restoring {bp_dir.name}/{name}: the cache does not match the previous image")
             continue

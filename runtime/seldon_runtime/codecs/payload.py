@@ -71,7 +71,14 @@ def decode_message(msg: Any) -> tuple[Any, list, str]:
             return base64.b64decode(msg["binData"], validate=True), [], NO_DATA
         except (binascii.Error, TypeError, ValueError) as exc:
             raise SeldonMicroserviceException(f"Invalid binData: {exc}") from None
+    custom = msg.get("customData")
+    if custom is not None and _is_any(custom):  # gRPC: the user gets the Any message
+        return custom, [], NO_DATA
     raise invalid_request(msg)
+
+
+def _is_any(value: Any) -> bool:
+    return getattr(getattr(value, "DESCRIPTOR", None), "full_name", "") == "google.protobuf.Any"
 
 
 NamesFor = Callable[[int], list]
@@ -109,6 +116,8 @@ def encode_payload(result: Any, mirror: str, names_for: NamesFor) -> tuple[str, 
         return "binData", base64.b64encode(result).decode()
     if isinstance(result, str):
         return "strData", result
+    if _is_any(result):
+        return "customData", result
     raise SeldonMicroserviceException(
         f"Unknown data type returned as payload (must be list or np array):{result}"
     )

@@ -70,9 +70,14 @@ def metric_to_dict(metric: Any) -> dict:
     return out
 
 
-def message_to_dict(msg: Any) -> dict:
-    """A SeldonMessage in JSON form; `meta` is always present (`{}` when empty)."""
-    out: dict = {"meta": meta_to_dict(msg.meta) if msg.HasField("meta") else {}}
+def message_to_dict(msg: Any, always_meta: bool = True) -> dict:
+    """A SeldonMessage in JSON form; `meta` is `{}` when unset unless `always_meta` is off.
+
+    Requests always carry `meta` because user methods get `meta={}` on gRPC.
+    """
+    out: dict = {}
+    if always_meta or msg.HasField("meta"):
+        out["meta"] = meta_to_dict(msg.meta)
     if msg.HasField("status"):
         out["status"] = json_format.MessageToDict(msg.status)
     kind = msg.WhichOneof("data_oneof")
@@ -121,6 +126,7 @@ def dict_to_message(body: Any) -> Any:
 def _fill_message(msg: Any, body: dict) -> None:
     for key, value in body.items():
         if key == "meta":
+            msg.meta.SetInParent()  # seldon-core always sends a (possibly empty) meta
             if value:
                 _fill_meta(msg.meta, value)
         elif key == "data":

@@ -58,7 +58,7 @@ def reply_to_dict(reply: Any) -> Any:
             raise TypeError(f"a gRPC hook must return a SeldonMessage, got {reply.DESCRIPTOR.name}")
         if not isinstance(reply, pb.SeldonMessage):
             reply = pb.SeldonMessage.FromString(reply.SerializeToString())
-        return message_to_dict(reply)
+        return message_to_dict(reply, always_meta=False)
     raise TypeError(f"a gRPC hook must return a SeldonMessage, got {type(reply).__name__}")
 
 

@@ -1,16 +1,14 @@
-"""gRPC server settings: ports, processes, threads and the message size limit."""
+"""gRPC server settings: port, processes, threads and the message size limit."""
 
 from __future__ import annotations
 
 import logging
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping
 
 log = logging.getLogger(__name__)
 
-ANNOTATIONS_FILE = Path("/etc/podinfo/annotations")
 MAX_MESSAGE_ANNOTATION = "seldon.io/grpc-max-message-size"
 MAX_MESSAGE_ENV = "GRPC_MAX_MESSAGE_SIZE"
 
@@ -34,24 +32,6 @@ class GrpcOptions:
                 ("grpc.max_receive_message_length", size),
             ]
         return options
-
-
-def read_annotations(path: Path = ANNOTATIONS_FILE) -> dict[str, str]:
-    """Kubernetes downward-API annotations (`key="value"` lines); {} if absent."""
-    try:
-        text = path.read_text()
-    except OSError:
-        return {}
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition("=")
-        value = value.strip()
-        if not sep or len(value) < 2:
-            if line.strip():
-                log.warning("ignoring malformed annotation line %r in %s", line, path)
-            continue
-        out[key.strip()] = value[1:-1]
-    return out
 
 
 def max_message_size(

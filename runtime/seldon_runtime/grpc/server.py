@@ -2,32 +2,39 @@
 
 With one thread per process (the default, like seldon-core) model calls run
 on the event loop itself, avoiding a thread hand-off per request; with more,
-they go to a pool of that size. `--grpc-workers` processes each run a server
-on the same port (SO_REUSEPORT); they are forked before any grpc object
-exists, as grpc requires.
+they go to a pool of that size.
+
+Processes: `start()` (called by the runtime's start-up before the REST master
+runs) reserves the port and forks one gRPC process. With `--grpc-workers 1`
+that process serves; with more it forks that many servers sharing the port
+through SO_REUSEPORT and supervises them. Forks happen before any grpc object
+exists, as grpc requires, and each serving process calls the model's `load()`
+after its fork, as seldon-core does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
+import os
 import signal
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import grpc
 
 from . import health, reflection
-from .options import GrpcOptions
+from .options import GrpcOptions, max_message_size
 from .servicer import PACKAGE, RPCS, SERVICES, SeldonServicer
 from .status import REASON_KEY, Failure
 
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 5.0
+PARENT_POLL_SECONDS = 1.0
 
 
 def _unary(servicer: SeldonServicer, handler: str, pool: ThreadPoolExecutor | None):
@@ -78,62 +85,169 @@ def generic_handlers(servicer: SeldonServicer, threads: int) -> list:
     return handlers
 
 
-async def start(servicer: SeldonServicer, options: GrpcOptions) -> tuple[Any, int]:
+async def start_server(servicer: SeldonServicer, options: GrpcOptions) -> tuple[Any, int]:
     """A started grpc.aio server and the port it listens on."""
     server = grpc.aio.server(options=options.channel_options())
     server.add_generic_rpc_handlers(generic_handlers(servicer, options.threads))
-    port = server.add_insecure_port(f"{options.host}:{options.port}")
+    try:
+        port = server.add_insecure_port(f"{options.host}:{options.port}")
+    except RuntimeError:  # newer grpcio raises instead of returning 0
+        port = 0
     if port == 0:
         raise OSError(f"cannot listen for gRPC on {options.host}:{options.port}")
     await server.start()
     return server, port
 
 
-async def serve(servicer: SeldonServicer, options: GrpcOptions) -> None:
-    """Serve until SIGTERM or SIGINT, then drain in-flight calls."""
-    server, port = await start(servicer, options)
-    log.info("gRPC server listening on %s:%d", options.host, port)
+async def serve(servicer: SeldonServicer, options: GrpcOptions, parent: int = 0) -> None:
+    """Serve until SIGTERM/SIGINT (or until process `parent` is gone), then drain."""
+    server, port = await start_server(servicer, options)
+    log.info("gRPC listening on %s:%d (pid %d)", options.host, port, os.getpid())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), PARENT_POLL_SECONDS)
+        except asyncio.TimeoutError:
+            if parent and os.getppid() != parent:
+                log.warning("gRPC: the runtime's main process is gone; stopping")
+                break
     await server.stop(GRACE_SECONDS)
 
 
-def _worker_main(make_servicer: Callable[[], SeldonServicer], options: GrpcOptions) -> None:
-    asyncio.run(serve(make_servicer(), options))
+def make_servicer(component: Any, settings: Any) -> SeldonServicer:
+    """Load the model (post-fork) and put the gRPC view of it over a data plane."""
+    from ..dataplane import DataPlane
+    from ..server import call_load, plane_config
+    from .hooks import grpc_component
+
+    call_load(component)
+    return SeldonServicer(DataPlane(grpc_component(component), plane_config(settings)))
 
 
-def reserve_port(options: GrpcOptions) -> tuple[socket.socket, GrpcOptions]:
-    """Hold the port (resolving 0 to a free one) while workers come and go."""
-    sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((options.host, options.port))
-    port = sock.getsockname()[1]
-    return sock, GrpcOptions(
-        port=port,
-        workers=options.workers,
-        threads=options.threads,
-        max_message_size=options.max_message_size,
-        host=options.host,
+def options_from(settings: Any) -> GrpcOptions:
+    from .. import annotations
+
+    return GrpcOptions(
+        port=settings.grpc_port,
+        workers=settings.grpc_workers,
+        threads=max(1, settings.grpc_threads),
+        max_message_size=max_message_size(annotations.read()),
+        host=settings.host,
     )
 
 
-def start_workers(
-    make_servicer: Callable[[], SeldonServicer], options: GrpcOptions
-) -> tuple[list, socket.socket, GrpcOptions]:
-    """Fork `options.workers` server processes; `make_servicer` runs in each (post-fork)."""
-    sock, options = reserve_port(options)
-    ctx = multiprocessing.get_context("fork")
-    procs = []
-    for i in range(options.workers):
-        proc = ctx.Process(
-            target=_worker_main, args=(make_servicer, options), name=f"grpc-worker-{i}"
-        )
-        proc.start()
-        procs.append(proc)
-    return procs, sock, options
+@dataclass(frozen=True)
+class GrpcProcess:
+    pid: int
+    port: int
+
+
+def reserve_port(options: GrpcOptions) -> socket.socket:
+    """Hold the port while servers come and go; fails early if it is taken."""
+    family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((options.host, options.port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _fork(target: Callable[[], Any]) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        target()
+    except BaseException:  # noqa: BLE001 - a forked child must never return
+        log.exception("gRPC process failed")
+        code = 1
+    finally:
+        logging.shutdown()
+        os._exit(code)
+    return 0  # unreachable
+
+
+def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent: int) -> None:
+    """Fork the server processes, stop them on SIGTERM or when the main process is gone."""
+    from ..metrics import multiproc
+
+    me = os.getpid()
+    children = {
+        _fork(lambda: asyncio.run(serve(make(), options, me))) for _ in range(options.workers)
+    }
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    while children and not stopping.is_set():
+        if os.getppid() != parent:
+            break
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid:
+            children.discard(pid)
+            multiproc.mark_process_dead(pid)
+            log.error("gRPC worker %d exited", pid)
+        else:
+            stopping.wait(0.2)
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def start(component: Any, settings: Any) -> GrpcProcess | None:
+    """Fork the gRPC side of the runtime; None when `--grpc-workers 0` disables it."""
+    options = options_from(settings)
+    if options.workers <= 0:
+        return None
+    try:
+        sock = reserve_port(options)
+    except OSError as exc:
+        from ..startup import StartupError
+
+        raise StartupError(
+            "Cannot serve gRPC",
+            f"listening on {options.host}:{options.port} failed: {exc.strerror or exc}",
+            [
+                "free the port, or choose another with --grpc-port or "
+                "PREDICTIVE_UNIT_GRPC_SERVICE_PORT",
+                "or turn gRPC off with --grpc-workers 0 (GRPC_WORKERS=0)",
+            ],
+        ) from None
+    options = replace(options, port=sock.getsockname()[1])
+    parent = os.getpid()
+
+    def make() -> SeldonServicer:
+        return make_servicer(component, settings)
+
+    if options.workers == 1:
+        pid = _fork(lambda: asyncio.run(serve(make(), options, parent)))
+    else:
+        pid = _fork(lambda: _supervise(make, options, parent))
+    sock.close()  # the child keeps its copy open
+    log.info(
+        "gRPC on %s:%d: %d worker(s), %d thread(s) each",
+        options.host,
+        options.port,
+        options.workers,
+        options.threads,
+    )
+    return GrpcProcess(pid=pid, port=options.port)
 
 
 class BackgroundServer:
@@ -143,7 +257,7 @@ class BackgroundServer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        future = asyncio.run_coroutine_threadsafe(start(servicer, options), self._loop)
+        future = asyncio.run_coroutine_threadsafe(start_server(servicer, options), self._loop)
         self._server, self.port = future.result(timeout=30)
 
     def stop(self) -> None:

@@ -29,7 +29,7 @@ def _timer_buckets() -> list:
     return [float(b) for b in np.logspace(np.log10(0.001), np.log10(30), 50)] + [float("inf")]
 
 
-def default_labels(env: "dict[str, str] | None" = None) -> dict:
+def default_labels(env: dict[str, str] | None = None) -> dict:
     env = os.environ if env is None else env
     image = env.get("PREDICTIVE_UNIT_IMAGE", "")
     if image:
@@ -71,10 +71,10 @@ def label_name(key: str) -> str:
 
 
 class MetricsRecorder:
-    def __init__(self, defaults: "dict | None" = None):
+    def __init__(self, defaults: dict | None = None):
         self._defaults = default_labels() if defaults is None else defaults
         self._metrics: dict = {}
-        self._buckets: "list | None" = None
+        self._buckets: list | None = None
 
     def _metric(self, kind: str, name: str, labelnames: tuple):
         cache_key = (kind, name, labelnames)
@@ -111,9 +111,7 @@ class MetricsRecorder:
             labels["method"] = method
             labels["worker_id"] = str(os.getpid())
             names = tuple(sorted(labels))
-            metric = self._metric(kind, metric_name(key), names).labels(
-                *[labels[n] for n in names]
-            )
+            metric = self._metric(kind, metric_name(key), names).labels(*[labels[n] for n in names])
             value = float(m.get("value", 0))
             if kind == COUNTER:
                 metric.inc(value)

@@ -35,7 +35,7 @@ class RestApp:
         self.max_body = max_body
         predict = self._predict_passthrough if passthrough else self._message(plane.predict)
         feedback = self._message(plane.send_feedback)
-        routes: "dict[str, tuple[Handler, frozenset]]" = {
+        routes: dict[str, tuple[Handler, frozenset]] = {
             "/predict": (predict, GET_POST),
             "/api/v1.0/predictions": (predict, POST),
             "/api/v0.1/predictions": (predict, POST),
@@ -57,18 +57,18 @@ class RestApp:
 
     # -- handlers --------------------------------------------------------------------
 
-    def _message(self, endpoint: Callable[[Any], "tuple[int, Any]"]) -> Handler:
+    def _message(self, endpoint: Callable[[Any], tuple[int, Any]]) -> Handler:
         limit = self.max_body
         return lambda environ: endpoint(bodies.message(environ, limit))
 
-    def _predict_passthrough(self, environ: dict) -> "tuple[int, Any]":
+    def _predict_passthrough(self, environ: dict) -> tuple[int, Any]:
         parsed, value = bodies.passthrough(environ, self.max_body)
         if parsed:  # multipart is never passed through
             return self.plane.predict(value)
         return self.plane.predict_passthrough(value)
 
     @staticmethod
-    def _ping(environ: dict) -> "tuple[int, Any]":
+    def _ping(environ: dict) -> tuple[int, Any]:
         return 200, b"pong"
 
     # -- WSGI --------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class RestApp:
         return [payload]
 
     @staticmethod
-    def _error(exc: BaseException, path: str) -> "tuple[int, dict]":
+    def _error(exc: BaseException, path: str) -> tuple[int, dict]:
         known = as_seldon_error(exc)
         if known is not None:
             log.error("%s: %s", path, known[1])

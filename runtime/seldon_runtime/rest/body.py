@@ -6,7 +6,7 @@ parameter; else the body as JSON (which needs a JSON Content-Type).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import parse_qs
 
 from ..errors import SeldonMicroserviceException
@@ -30,15 +30,21 @@ def read_body(environ: dict, limit: int) -> bytes:
         except ValueError:
             raise SeldonMicroserviceException(f"Invalid Content-Length {length!r}") from None
         if n > limit:
-            raise too_large(limit)
+            raise too_large(environ, limit)
         return stream.read(n) if n > 0 else b""
     data = stream.read(limit + 1)  # chunked: read one byte past the limit to notice
     if len(data) > limit:
-        raise too_large(limit)
+        raise too_large(environ, limit)
     return data
 
 
-def too_large(limit: int) -> HttpError:
+# Set in the environ when the connection must not be reused (see worker.py).
+CLOSE_CONNECTION = "seldon_runtime.close_connection"
+
+
+def too_large(environ: dict, limit: int) -> HttpError:
+    # The unread body would otherwise be drained before the next request.
+    environ[CLOSE_CONNECTION] = True
     return HttpError(
         413,
         f"413 Request Entity Too Large: the body is larger than {limit} bytes",
@@ -48,10 +54,12 @@ def too_large(limit: int) -> HttpError:
 
 def _is_json(content_type: str) -> bool:
     mime = content_type.split(";", 1)[0].strip().lower()
-    return mime == "application/json" or (mime.startswith("application/") and mime.endswith("+json"))
+    return mime == "application/json" or (
+        mime.startswith("application/") and mime.endswith("+json")
+    )
 
 
-def _json_param(environ: dict, body: bytes, content_type: str) -> Optional[str]:
+def _json_param(environ: dict, body: bytes, content_type: str) -> str | None:
     if content_type.startswith("application/x-www-form-urlencoded") and body:
         values = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).get("json")
         if values:
@@ -91,7 +99,7 @@ def message(environ: dict, limit: int) -> Any:
     return _decode_body(body)
 
 
-def passthrough(environ: dict, limit: int) -> "tuple[bool, Any]":
+def passthrough(environ: dict, limit: int) -> tuple[bool, Any]:
     """For PAYLOAD_PASSTHROUGH: (False, str|bytes) untouched, or (True, message) for multipart."""
     content_type = environ.get("CONTENT_TYPE", "")
     body = read_body(environ, limit)

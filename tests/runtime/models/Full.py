@@ -2,7 +2,7 @@
 
 import numpy as np
 from seldon_core.flask_utils import SeldonMicroserviceException
-from seldon_core.metrics import create_counter, create_gauge, create_timer
+from seldon_core.metrics import create_counter, create_gauge
 from seldon_core.user_model import SeldonComponent, SeldonResponse
 
 
@@ -32,7 +32,12 @@ class Full(SeldonComponent):
         if action == "badmetric":
             return SeldonResponse(X, metrics=[{"key": "k", "type": "NOPE", "value": 1}])
         if action == "params":
-            return {"offset": self.offset, "label": self.label, "flag": self.flag, "loaded": self.loaded}
+            return {
+                "offset": self.offset,
+                "label": self.label,
+                "flag": self.flag,
+                "loaded": self.loaded,
+            }
         if action == "bool":
             return np.array([[True, False]])
         if action == "strings":

@@ -1,0 +1,188 @@
+"""Create the conda environment of `environment.yml` in a launch layer, then its `pip:` section.
+
+The solver is `micromamba` or `conda` when the build image has one, else
+py-rattler, installed from the wheels vendored in this buildpack into a
+build-only cache layer. The environment layer is reused only when its key
+(the environment file, what the requirers of `python-env` declared, the
+target, the solver and this buildpack's version) is unchanged.
+"""
+
+from __future__ import annotations
+
+import compileall
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from conda_environment.channels import channel_alias, condarc, resolve_channels
+from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.cnb import pexec, pyenv
+from seldon_detect.cnb.context import BuildContext
+from seldon_detect.cnb.layers import Layer, Layers
+from seldon_detect.cnb.pip import PipRunner, index_settings
+from seldon_detect.cnb.plan import merged, read_buildpack_plan
+from seldon_detect.conda import CondaEnvironment, find_environment_file, parse_environment
+from seldon_detect.envfile import parse_env_file
+from seldon_detect.errors import UserError
+from seldon_detect.indexes import digest_files
+from seldon_detect.scribe import Scribe
+
+ENV_LAYER = "conda-env"
+TOOL_LAYER = "rattler"
+RATTLER_SPEC = "py-rattler"
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> None:
+    scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
+    path = find_environment_file(ctx.app_dir)
+    assert path is not None
+    conda = parse_environment(path)
+    requested = merged(read_buildpack_plan(ctx.plan_path), pyenv.PLAN_NAME)
+    cli = shutil.which("micromamba") or shutil.which("conda")
+    solver = Path(cli).name if cli else "py-rattler"
+    key = {
+        "environment": digest_files([path], ctx.app_dir),
+        "target": ctx.target.key(),
+        "buildpack": ctx.buildpack.version,
+        "solver": solver,
+        "channel-alias": channel_alias(ctx.bindings),
+        **{f"input-{k}": str(v) for k, v in sorted(requested.items())},
+    }
+    layers = Layers(ctx.layers_dir)
+    layer = layers.get(ENV_LAYER, launch=True, build=True, cache=True)
+    prefix = layer.path / "prefix"
+    reasons = layer.changes(key)
+    if not reasons:
+        scribe.info("Reusing the conda environment: nothing it depends on changed")
+    else:
+        scribe.info(f"Creating the conda environment from {path.name}: " + ", ".join(reasons))
+        layer.reset()
+        channels = resolve_channels(conda.channels, key["channel-alias"])
+        with scribe.step(f"solving and installing {len(conda.specs)} conda spec(s) "
+                         f"with {solver}"):
+            if cli:
+                _install_with_cli(cli, path, prefix, ctx, scribe)
+            else:
+                _install_with_rattler(conda, channels, prefix, ctx, layers, scribe)
+        python = prefix / "bin" / "python"
+        if not python.exists():
+            raise UserError(
+                f"{path.name} does not install Python",
+                "The environment has no bin/python, so nothing can be installed into it and "
+                "the runtime cannot start.",
+                [f"Add `- python=3.11` (or another version) to the dependencies of {path.name}."],
+                location=path.name,
+            )
+        _compile(prefix)
+        _ensure_pip(python, scribe)
+        if conda.pip:
+            _pip_section(conda, prefix, ctx, scribe)
+    layer.prepend_path("PATH", str(prefix / "bin"), scope="launch")
+    layer.default_env("CONDA_PREFIX", str(prefix), scope="launch")
+    pyenv.announce(layer, prefix, reused=not reasons)
+    layer.commit(key)
+
+
+def _install_with_cli(cli: str, env_file: Path, prefix: Path, ctx: BuildContext,
+                      scribe: Scribe) -> None:
+    env = pexec.clean_env()
+    rc = condarc(ctx.bindings)
+    if rc:
+        env["CONDARC"] = str(rc)
+    with tempfile.TemporaryDirectory(prefix="seldon-conda-") as scratch:
+        env["CONDA_PKGS_DIRS"] = scratch
+        args = [cli, "env", "create", "-p", str(prefix), "-f", str(env_file)]
+        if Path(cli).name == "micromamba":
+            args = [cli, "create", "-y", "-p", str(prefix), "-f", str(env_file)]
+        result = pexec.run(args, scribe, env=env, cwd=ctx.app_dir)
+    if result.returncode != 0:
+        raise _solve_error(result.output)
+
+
+def _rattler_python(ctx: BuildContext, layers: Layers, scribe: Scribe) -> Path:
+    """A venv with py-rattler from this buildpack's wheels, in a build-only cache layer."""
+    wheels = ctx.buildpack.dir / "wheels"
+    key = {"python": sys.version.split()[0], "target": ctx.target.key(),
+           "wheels": ",".join(sorted(p.name for p in wheels.glob("*.whl")))}
+    tool: Layer = layers.get(TOOL_LAYER, cache=True)
+    python = tool.path / "bin" / "python"
+    if tool.changes(key) or not python.exists():
+        tool.reset()
+        env = pexec.clean_env({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"})
+        steps = ([sys.executable, "-m", "venv", str(tool.path)],
+                 [str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links",
+                  str(wheels), RATTLER_SPEC])
+        for argv in steps:
+            result = pexec.run(argv, scribe, env=env)
+            if result.returncode != 0:
+                raise UserError("Cannot install py-rattler for the conda solve", result.output,
+                                ["Install micromamba in the build image, or use a stack "
+                                 "whose python3 is 3.10 or newer on amd64/arm64."])
+    tool.commit(key)
+    return python
+
+
+def _install_with_rattler(conda: CondaEnvironment, channels: list[str], prefix: Path,
+                          ctx: BuildContext, layers: Layers, scribe: Scribe) -> None:
+    python = _rattler_python(ctx, layers, scribe)
+    script = Path(__file__).with_name("rattler_solve.py")
+    with tempfile.TemporaryDirectory(prefix="seldon-rattler-") as scratch:
+        request = Path(scratch) / "request.json"
+        request.write_text(json.dumps({"channels": channels, "specs": conda.specs,
+                                       "prefix": str(prefix.resolve()),
+                                       "cache": str(Path(scratch) / "pkgs")}))
+        result = pexec.run([str(python), "-I", str(script), str(request)], scribe,
+                           env=pexec.clean_env())
+    if result.returncode != 0:
+        raise _solve_error(result.output)
+
+
+def _solve_error(output: str) -> UserError:
+    tail = "\n".join(output.strip().splitlines()[-12:])
+    if "No candidates were found" in output or "cannot be installed" in output or \
+            "PackagesNotFound" in output or "nothing provides" in output:
+        return UserError(
+            "The conda environment cannot be solved",
+            "A package (or version) in environment.yml is not in its channels.\n\n" + tail,
+            ["Check the names and versions in environment.yml against the channels listed "
+             "there.", "Add the channel that has the package to `channels:`."],
+            location="environment.yml",
+        )
+    return UserError("Creating the conda environment failed", tail,
+                     ["Read the output above; check that the channels are reachable from the "
+                      "build (or mirrored through a `conda` binding's channel_alias)."])
+
+
+def _ensure_pip(python: Path, scribe: Scribe) -> None:
+    """Later buildpacks pip-install into this env: bootstrap pip when the solve left it out."""
+    env = pexec.clean_env()
+    if pexec.run([str(python), "-m", "pip", "--version"], scribe, env=env,
+                 echo=False).returncode == 0:
+        return
+    result = pexec.run([str(python), "-m", "ensurepip", "--default-pip"], scribe, env=env)
+    if result.returncode != 0:
+        raise UserError("The conda environment has no pip", result.output,
+                        ["Add `- pip` to the dependencies of environment.yml."],
+                        location="environment.yml")
+
+
+def _compile(prefix: Path) -> None:
+    """Hash-based .pyc for what the solver left uncompiled (noarch packages)."""
+    import py_compile
+
+    for site in prefix.glob("lib/python*/site-packages"):
+        compileall.compile_dir(str(site), quiet=1, workers=1,
+                               invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+
+
+def _pip_section(conda: CondaEnvironment, prefix: Path, ctx: BuildContext,
+                 scribe: Scribe) -> None:
+    env_file = ctx.app_dir / S2I_ENV_FILE
+    s2i_env = parse_env_file(env_file, str(S2I_ENV_FILE)) if env_file.is_file() else []
+    runner = PipRunner(prefix / "bin" / "python", index_settings(ctx, s2i_env), ctx.bindings)
+    env = pyenv.PythonEnv(prefix, reused=False)
+    with scribe.step(f"pip install ({len(conda.pip)} requirement(s) from the pip: section)"):
+        runner.install(conda.pip, "pip install (environment.yml pip: section)", scribe,
+                       env.version(), cwd=ctx.app_dir)

@@ -1,0 +1,141 @@
+"""`seldon-build inspect IMAGE`: processes, buildpacks, layers (size, origin), SBOM summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+from seldon_detect.errors import UserError
+
+from .engine import Engine
+from .exporter.image import BUILD_LABEL, LIFECYCLE_LABEL, PROJECT_LABEL
+from .imagestore import normalize_ref
+
+#: run inside the image: one line per SBOM file with its format and component count
+_SBOM_SCRIPT = """
+import json, pathlib
+for p in sorted(pathlib.Path('/layers/sbom/launch').rglob('sbom.*')):
+    try:
+        d = json.loads(p.read_text())
+    except Exception:
+        continue
+    n = len(d.get('components') or d.get('packages') or d.get('artifacts') or [])
+    print(json.dumps([str(p.parent.relative_to('/layers/sbom/launch')), p.name[5:], n]))
+"""
+
+
+def describe(engine: Engine, image: str) -> str:
+    info = engine.image_inspect(image)
+    if info is None:
+        raise UserError(
+            f"Image {image} not found", fix=["Build it first: seldon-build build SRC -t IMAGE"]
+        )
+    labels = (info.get("Config") or {}).get("Labels") or info.get("Labels") or {}
+    if LIFECYCLE_LABEL not in labels:
+        raise UserError(
+            f"{image} was not built with buildpacks",
+            f"It has no {LIFECYCLE_LABEL} label.",
+            ["Inspect an image built by seldon-build or pack."],
+        )
+    lifecycle = json.loads(labels[LIFECYCLE_LABEL])
+    build = json.loads(labels.get(BUILD_LABEL, "{}"))
+    project = json.loads(labels.get(PROJECT_LABEL, "{}"))
+    sizes = _layer_sizes(engine, image)
+    lines = [f"Image: {image}  id {info.get('Id', '')[:12]}"]
+    run = lifecycle.get("runImage", {})
+    lines.append(f"Run image: {run.get('reference', '?')}")
+    source = project.get("source") or {}
+    if source:
+        commit = (source.get("version") or {}).get("commit", "")
+        lines.append(f"Source: {source.get('type', '?')} {commit}".rstrip())
+    entry = ((info.get("Config") or {}).get("Entrypoint") or [""])[0]
+    default = entry.rsplit("/", 1)[-1] if entry.startswith("/cnb/process/") else ""
+    lines += ["", "Processes:"]
+    for proc in build.get("processes", []):
+        mark = " (default)" if proc["type"] == default else ""
+        cmd = " ".join(proc.get("command", []) + proc.get("args", []))
+        lines.append(f"  {proc['type']}{mark}: {cmd}  [{proc.get('buildpackID', '')}]")
+    lines += ["", "Buildpacks:"]
+    lines += [f"  {bp['id']}@{bp['version']}" for bp in build.get("buildpacks", [])]
+    lines += ["", "Layers (ours, bottom to top):"]
+    for name, sha, origin in _our_layers(lifecycle):
+        lines.append(f"  {_size(sizes.get(sha))}  {name:32} {sha[7:19]}  {origin}")
+    run_total = sum(sizes.get(d, 0) for d in _run_layers(info, lifecycle))
+    lines.append(f"  {_size(run_total)}  run image layers")
+    sbom = _sbom(engine, image) if "sbom" in lifecycle else []
+    lines += ["", "SBOM:"]
+    lines += [f"  {where}: {fmt}, {n} components" for where, fmt, n in sbom] or ["  none"]
+    return "\n".join(lines)
+
+
+def _our_layers(lifecycle: dict[str, Any]) -> list[tuple[str, str, str]]:
+    out = []
+    for bp in lifecycle.get("buildpacks", []):
+        for name, layer in sorted(bp.get("layers", {}).items()):
+            flags = ",".join(k for k in ("launch", "build", "cache") if layer.get(k))
+            out.append(
+                (
+                    f"{bp['key']}:{name}",
+                    layer.get("sha", ""),
+                    f"buildpack {bp['key']}@{bp.get('version')} ({flags})",
+                )
+            )
+    if "sbom" in lifecycle:
+        out.append(("sbom", lifecycle["sbom"]["sha"], "software bill of materials"))
+    for app in lifecycle.get("app", []):
+        out.append(("app", app["sha"], "application source (/workspace)"))
+    for key, origin in (
+        ("launcher", "launcher"),
+        ("config", "process config"),
+        ("process-types", "process entry points"),
+    ):
+        if key in lifecycle:
+            out.append((key, lifecycle[key]["sha"], origin))
+    return out
+
+
+def _run_layers(info: dict[str, Any], lifecycle: dict[str, Any]) -> list[str]:
+    layers = (info.get("RootFS") or {}).get("Layers") or []
+    top = (lifecycle.get("runImage") or {}).get("topLayer")
+    return layers[: layers.index(top) + 1] if top in layers else []
+
+
+def _layer_sizes(engine: Engine, image: str) -> dict[str, int]:
+    proc = subprocess.run(
+        ["skopeo", "inspect", "--raw", f"containers-storage:{normalize_ref(image)}"],
+        env=engine.env,
+        capture_output=True,
+    )
+    if proc.returncode != 0:
+        return {}
+    return {layer["digest"]: layer["size"] for layer in json.loads(proc.stdout).get("layers", [])}
+
+
+def _sbom(engine: Engine, image: str) -> list[tuple[str, str, int]]:
+    proc = engine.run(
+        "run",
+        "--rm",
+        "--entrypoint",
+        "/usr/bin/python3",
+        image,
+        "-I",
+        "-c",
+        _SBOM_SCRIPT,
+        check=False,
+        capture=True,
+    )
+    out = []
+    for line in proc.stdout.decode(errors="replace").splitlines():
+        try:
+            where, fmt, n = json.loads(line)
+        except ValueError:
+            continue
+        out.append((where, fmt, n))
+    return out
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "      ?"
+    return f"{n / 1e6:6.1f}M" if n >= 100_000 else f"{n / 1e3:6.1f}K"

@@ -1,0 +1,136 @@
+"""Session fixtures of the e2e suite: built images, running containers, the private index.
+
+Images are built once per session, two at a time, in the order the selected
+tests first need them (`@pytest.mark.images(...)`), so later builds overlap
+earlier tests. Everything made here (images, containers, the index) is
+removed when the session ends.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from .builds import BIN, BuildFactory
+from .containers import Container, ContainerRunner
+from .grpc_client import generate
+from .images import SPECS
+from .private_index import (
+    COMPOSE_FILE,
+    PrivateIndex,
+    answers,
+    build_image,
+    fill_data,
+    new_credentials,
+)
+
+PYPI_IMAGE = "localhost/seldon-e2e/pypiserver:{token}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "images(*names): e2e images the test uses (built ahead, in this order)")
+
+
+@pytest.fixture(scope="session")
+def e2e_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def images(request, engine, stack_images, e2e_dir):
+    """The session's `BuildFactory`; queues every image the selected tests mark."""
+    def session_values(need: str) -> dict:
+        return request.getfixturevalue(need.replace("-", "_")).values()
+
+    factory = BuildFactory(engine, e2e_dir, SPECS, session_values)
+    wanted: list[str] = []
+    for item in request.session.items:
+        for mark in item.iter_markers("images"):
+            wanted += [name for name in mark.args if name not in wanted]
+    try:
+        factory.prefetch(wanted)
+        yield factory
+    finally:
+        factory.close()
+
+
+@pytest.fixture(scope="session")
+def runner(engine):
+    runner = ContainerRunner(engine)
+    yield runner
+    runner.close()
+
+
+@pytest.fixture(scope="session")
+def served(images, runner):
+    """`served(name)`: one running container of that image, shared for the session."""
+    running: dict[str, Container] = {}
+
+    def serve(name: str) -> Container:
+        if name not in running:
+            running[name] = runner.serve(images.image(name).image)
+        return running[name]
+
+    return serve
+
+
+@pytest.fixture(scope="session")
+def grpc_client(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("grpc-client"))
+
+
+# -- the private index, started by pytest-docker with podman-compose ----------
+
+@pytest.fixture(scope="session")
+def index_credentials():
+    return new_credentials()
+
+
+@pytest.fixture(scope="session")
+def pypi_image(engine, stack_images, e2e_dir):
+    tag = PYPI_IMAGE.format(token=os.getpid())
+    build_image(engine, tag, base="localhost/seldon-buildpacks/build:bookworm")
+    yield tag
+    engine.run("rmi", "-f", tag, check=False, capture=True)
+
+
+@pytest.fixture(scope="session")
+def docker_compose_file():
+    return str(COMPOSE_FILE)
+
+
+@pytest.fixture(scope="session")
+def docker_compose_project_name():
+    return f"seldon-e2e-{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def docker_compose_command(pypi_image, index_credentials, e2e_dir):
+    """podman-compose from the venv, with the image and data folder the compose file names."""
+    data = fill_data(e2e_dir / "pypi-data", *index_credentials)
+    os.environ["SELDON_E2E_PYPI_IMAGE"] = pypi_image
+    os.environ["SELDON_E2E_PYPI_DATA"] = str(data)
+    return str(BIN / "podman-compose")
+
+
+@pytest.fixture(scope="session")
+def docker_setup():
+    return ["up -d"]
+
+
+@pytest.fixture(scope="session")
+def private_index(docker_services, index_credentials) -> PrivateIndex:
+    user, password = index_credentials
+    port = docker_services.port_for("pypi", 8080)
+    index = PrivateIndex(f"127.0.0.1:{port}", user, password)
+    docker_services.wait_until_responsive(check=lambda: answers(index), timeout=60, pause=0.5)
+    return index
+
+
+@pytest.fixture
+def stopwatch():
+    started = time.monotonic()
+    return lambda: time.monotonic() - started

@@ -1,0 +1,112 @@
+"""Which images the e2e suite builds, and with which command line.
+
+Seed command lines (`seldon-s2i ...`) are the s2i guide's, word for word apart
+from the tool's name; only their <placeholders> are filled in (the private
+index is a local http server, so its URL is ours). The other half of the
+examples is built with `seldon-build build`. Each image is built once per
+session and shared by every test that names it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .builds import EXAMPLES, BuildSpec
+
+BUILDER = "seldonio/seldon-core-s2i-python3:1.11.0-dev"
+SEED_GENERAL = f"seldon-s2i build <src-folder> {BUILDER} <my-image-name>"
+SEED_WHEELS = (f"seldon-s2i build -i <python-wheel-folder>:/whl <src-folder> {BUILDER} "
+               "<my-image-name>")
+SEED_GIT_CONTEXT = (f"seldon-s2i build <git-repo> --context-dir=<context-dir> {BUILDER} "
+                    "<my-image-name>")
+SEED_PRIVATE_INDEX = (
+    "seldon-s2i build \\\n"
+    "   -e EXTRA_INDEX_URL=http://<pypi-user>:<pypi-auth>@<index-host>/simple \\\n"
+    "   -e PIP_TRUSTED_HOST=<index-host> \\\n"
+    "   <src-folder> \\\n"
+    f"   {BUILDER} \\\n"
+    "   <my-image-name>"
+)
+SELDON_BUILD = "seldon-build build <src-folder> -t <my-image-name>"
+
+BROKEN_LOAD_MARKER = "e2e-load-failure-7d1c"
+BINDING_MARKER = "e2e-binding-content-3b8f0c"
+
+
+def wheel_folder(source: Path, values: dict) -> dict:
+    """The README's `python3 ../make_wheel.py wheel-src wheels`, kept outside the source."""
+    wheels = source.parent / f"{source.name}-wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    subprocess.run([sys.executable, str(EXAMPLES / "make_wheel.py"), str(source / "wheel-src"),
+                    str(wheels)], check=True, capture_output=True)
+    return {"python-wheel-folder": str(wheels)}
+
+
+def git_repository(source: Path, values: dict) -> dict:
+    """A local git repository holding the example two folders down (s2i's --context-dir)."""
+    repo = source.parent / f"{source.name}-git"
+    shutil.rmtree(repo, ignore_errors=True)
+    shutil.copytree(source, repo / "models" / "raw-model")
+    git = ["git", "-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid", "-C", str(repo)]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "model"], check=True)
+    return {"git-repo": str(repo), "context-dir": "models/raw-model"}
+
+
+def pip_binding(source: Path, values: dict) -> dict:
+    """A `pip` service binding beside (never inside) the source, as the README shows."""
+    binding = source.parent / f"{source.name}-binding"
+    binding.mkdir(exist_ok=True)
+    (binding / "type").write_text("pip\n")
+    (binding / "pip.conf").write_text(
+        f"# {BINDING_MARKER}\n[global]\nextra-index-url = {values['index-url']}\n"
+        f"trusted-host = {values['index-host'].split(':')[0]}\n")
+    return {"binding": str(binding)}
+
+
+def broken_load(source: Path, values: dict) -> dict:
+    """A model whose load() raises: the container must stop with the error in its log."""
+    (source / ".s2i").mkdir()
+    (source / ".s2i" / "environment").write_text("MODEL_NAME=Broken\nSERVICE_TYPE=MODEL\n")
+    (source / "Broken.py").write_text(
+        "class Broken:\n"
+        "    def load(self):\n"
+        f"        raise RuntimeError('{BROKEN_LOAD_MARKER}: the weights file is missing')\n\n"
+        "    def predict(self, X, names):\n"
+        "        return X\n")
+    return {}
+
+
+def _s2i(name: str, example: str) -> BuildSpec:
+    return BuildSpec(name, example, SEED_GENERAL)
+
+
+def _build(name: str, example: str) -> BuildSpec:
+    return BuildSpec(name, example, SELDON_BUILD)
+
+
+SPECS: dict[str, BuildSpec] = {spec.name: spec for spec in [
+    _s2i("sklearn-iris", "sklearn-iris"),
+    _build("metrics-tags", "metrics-tags"),
+    BuildSpec("wheel-folder", "wheel-folder", SEED_WHEELS, prepare=wheel_folder),
+    _build("wheel-folder-missing", "wheel-folder"),
+    BuildSpec("private-index-env", "private-index", SEED_PRIVATE_INDEX, needs=("private-index",)),
+    BuildSpec("private-index-binding", "private-index", SELDON_BUILD + " --binding <binding>",
+              prepare=pip_binding, needs=("private-index",)),
+    _build("numpy-setup-py", "numpy-setup-py"),
+    _s2i("subpackage", "subpackage"),
+    _build("parameters", "parameters"),
+    BuildSpec("raw-model", "raw-model", SEED_GIT_CONTEXT, prepare=git_repository),
+    _build("passthrough", "passthrough"),
+    _s2i("router", "router"),
+    _build("transformer", "transformer"),
+    _s2i("output-transformer", "output-transformer"),
+    _build("combiner", "combiner"),
+    _s2i("outlier-detector", "outlier-detector"),
+    BuildSpec("broken-load", None, SELDON_BUILD, prepare=broken_load),
+    _build("rebuild", "passthrough"),
+]}

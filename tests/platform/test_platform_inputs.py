@@ -1,0 +1,187 @@
+"""Host-side inputs of a build: source copy, project.toml, builder.toml, CLI flags, pack."""
+
+import argparse
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from seldon_detect.errors import UserError
+from seldon_platform.build_cli import _output, parse_env_pairs
+from seldon_platform.builder_config import load_builder
+from seldon_platform.cli import build_parser
+from seldon_platform.exporter.tarlayer import NORMALIZED_MTIME
+from seldon_platform.imagestore import normalize_ref
+from seldon_platform.lifecycle.descriptor import GroupEntry
+from seldon_platform.pack import pack_command
+from seldon_platform.project import apply_to_order, load_project
+from seldon_platform.source import copy_app, fetch, is_git_url
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def tree(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def src(tmp_path):
+    root = tmp_path / "src"
+    for rel in [
+        "Model.py",
+        "requirements.txt",
+        "tests/test_x.py",
+        "data/a.csv",
+        "pkg/tests/keep.py",
+        ".git/HEAD",
+        "notes.md",
+    ]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    return root
+
+
+def test_copy_leaves_out_git_and_fixes_mtimes(src, tmp_path):
+    dest = tmp_path / "ws"
+    copy_app(src, dest, [], [])
+    assert ".git/HEAD" not in tree(dest) and "Model.py" in tree(dest)
+    assert {os.stat(p).st_mtime for p in dest.rglob("*")} == {NORMALIZED_MTIME}
+
+
+def test_exclude_patterns(src, tmp_path):
+    dest = tmp_path / "ws"
+    copy_app(src, dest, [], ["tests/", "*.md", "/data"])
+    assert tree(dest) == ["Model.py", "requirements.txt"]
+
+
+def test_include_patterns(src, tmp_path):
+    dest = tmp_path / "ws"
+    copy_app(src, dest, ["*.py", "requirements.txt"], [])
+    assert tree(dest) == ["Model.py", "pkg/tests/keep.py", "requirements.txt", "tests/test_x.py"]
+
+
+def test_project_toml_env_group_and_exclusive_filters(tmp_path):
+    (tmp_path / "project.toml").write_text(
+        """
+[_]
+schema-version = "0.2"
+[io.buildpacks]
+exclude = ["tests/"]
+[[io.buildpacks.group]]
+id = "a/b"
+[[io.buildpacks.post.group]]
+id = "z/post"
+[[io.buildpacks.build.env]]
+name = "BP_X"
+value = "1"
+"""
+    )
+    project = load_project(tmp_path)
+    assert project.exclude == ["tests/"] and project.build_env == {"BP_X": "1"}
+    order = apply_to_order([[GroupEntry("ignored")]], project)
+    assert [[e.id for e in g] for g in order] == [["a/b", "z/post"]]
+    (tmp_path / "project.toml").write_text('[io.buildpacks]\ninclude = ["a"]\nexclude = ["b"]\n')
+    with pytest.raises(UserError, match="both include and exclude"):
+        load_project(tmp_path)
+
+
+def test_git_sources_with_ref_and_context_dir(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "model").mkdir(parents=True)
+    (repo / "model" / "M.py").write_text("v1")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@e", "-c", "user.name=t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    subprocess.run([*git, "tag", "v1"], check=True)
+    (repo / "model" / "M.py").write_text("v2")
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    source = fetch(str(repo), ref="v1", context_dir="model")
+    try:
+        assert (source.root / "M.py").read_text() == "v1"
+        assert source.metadata["source"]["type"] == "git"
+        assert len(source.metadata["source"]["version"]["commit"]) == 40
+    finally:
+        source.cleanup.cleanup()
+    assert is_git_url("https://example.com/x.git") and is_git_url("git@host:org/x")
+    assert not is_git_url(str(repo))
+    with pytest.raises(UserError, match="not a directory inside"):
+        fetch(str(repo), context_dir="../..")
+
+
+def test_fixture_builder_resolves_buildpacks_and_images():
+    builder = load_builder(FIXTURES / "builder.toml")
+    assert set(i for i, _ in builder.buildpacks) == {"test/env", "test/app", "test/never"}
+    assert builder.run_image == "localhost/seldon-buildpacks/run:bookworm"
+    assert [e.id for e in builder.order[0]] == ["test/never", "test/env", "test/app"]
+    with pytest.raises(UserError, match="not found"):
+        load_builder(FIXTURES / "missing.toml")
+
+
+def test_env_flags(tmp_path, monkeypatch):
+    env_file = tmp_path / "e"
+    env_file.write_text("# comment\nA=1\nB=from-file\n\nC\n")
+    monkeypatch.setenv("C", "host")
+    assert parse_env_pairs(["B=flag", "D=x=y"], [str(env_file)]) == {
+        "A": "1",
+        "B": "flag",
+        "C": "host",
+        "D": "x=y",
+    }
+    with pytest.raises(UserError):
+        parse_env_pairs(["bad key=1"], [])
+
+
+def test_output_flag_and_quiet_after_the_sub_command():
+    assert _output(None) == ("engine", None)
+    kind, path = _output(["oci-archive", "x.tar"])
+    assert kind == "oci-archive" and path.name == "x.tar"
+    with pytest.raises(UserError):
+        _output(["tarball", "x"])
+    args = build_parser().parse_args(["build", ".", "-t", "x", "-q"])
+    assert args.quiet is True
+    args = build_parser().parse_args(["-v", "build", ".", "-t", "x"])
+    assert args.verbose is True and args.quiet is False
+
+
+def test_pack_command_keeps_secrets_out_of_argv(tmp_path):
+    cmd = pack_command(
+        "pack",
+        "img:1",
+        tmp_path,
+        env_file=tmp_path / "env",
+        bindings=[tmp_path / "pip"],
+        wheels=tmp_path / "whl",
+        clear_cache=True,
+        default_process="rest",
+    )
+    assert cmd[:4] == ["pack", "build", "img:1", "--builder"]
+    assert "--env-file" in cmd and not any(c.startswith("--env=") or c == "-e" for c in cmd)
+    assert f"{tmp_path / 'pip'}:/platform/bindings/pip:ro" in cmd
+    assert f"{tmp_path / 'whl'}:/whl:ro" in cmd
+    assert cmd[-3:] == ["--clear-cache", "--default-process", "rest"]
+
+
+@pytest.mark.parametrize(
+    "ref, expected",
+    [
+        ("m", "localhost/m:latest"),
+        ("m:1", "localhost/m:1"),
+        ("org/m", "localhost/org/m:latest"),
+        ("localhost/m", "localhost/m:latest"),
+        ("quay.io/org/m:2", "quay.io/org/m:2"),
+        ("localhost:5000/m", "localhost:5000/m:latest"),
+    ],
+)
+def test_normalize_ref(ref, expected):
+    assert normalize_ref(ref) == expected
+
+
+def test_pack_flag_without_pack_is_a_user_error(monkeypatch, tmp_path):
+    from seldon_platform.pack import pack_build
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    args = argparse.Namespace(output=None)
+    with pytest.raises(UserError, match="needs the `pack` CLI"):
+        pack_build(args, None)

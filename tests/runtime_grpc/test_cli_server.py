@@ -1,0 +1,92 @@
+"""The gRPC side started by the real `seldon-runtime` command, as images run it."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+
+import grpc
+import pytest
+import requests
+
+from .conftest import client
+from .processes import Runtime, alive, children_of, free_port
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    started = []
+
+    def start(model, *args, **kwargs):
+        rt = Runtime(tmp_path, [sys.executable, "-m", "seldon_runtime", model, *args], **kwargs)
+        started.append(rt)
+        return rt
+
+    yield start
+    for rt in started:
+        rt.stop()
+
+
+def test_workers_threads_load_metrics_and_clean_shutdown(runtime, generated):
+    rt = runtime("GrpcModels.Everything", "--grpc-workers", "2", "--grpc-threads", "2")
+    rt.wait_rest()
+    channel = rt.channel()
+    stub = client(channel, generated)
+    reply = stub.model.Predict(stub.pb.SeldonMessage(strData="loads"), timeout=10)
+    # load() ran once in this worker, after the fork (the main process never loads)
+    assert list(reply.data.tensor.values) == [1.0]
+    tensor = stub.pb.SeldonMessage()
+    tensor.data.tensor.shape.extend([1, 4])
+    tensor.data.tensor.values.extend([1, 2, 3, 4])
+    for _ in range(3):
+        assert list(stub.model.Predict(tensor, timeout=10).data.tensor.values) == [1, 2, 3, 4]
+    channel.close()
+
+    # custom metrics of gRPC calls land in the runtime's one Prometheus endpoint
+    text = requests.get(f"http://127.0.0.1:{rt.metrics}/metrics", timeout=10).text
+    counts = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+              if line.startswith("grpc_test_calls_total{") and 'method="predict"' in line]
+    assert sum(counts) == 4.0, text
+
+    # main -> gRPC supervisor -> 2 servers; SIGTERM to main stops every process
+    family = set(rt.children())
+    for pid in list(family):
+        family |= set(children_of(pid))
+    assert len(family) >= 5  # metrics, REST worker, gRPC supervisor and its 2 servers
+    rt.stop()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(alive(p) for p in family):
+        time.sleep(0.1)
+    assert not [p for p in family if alive(p)], rt.log()
+
+
+def test_grpc_workers_zero_disables_grpc(runtime):
+    rt = runtime("GrpcModels.Everything", env={"GRPC_WORKERS": "0"})
+    rt.wait_rest()
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", rt.grpc_port)) != 0
+    assert "gRPC on" not in rt.log()
+
+
+def test_port_flag_and_message_size_env(runtime, generated):
+    port = free_port()
+    rt = runtime("GrpcModels.Everything", "--grpc-port", str(port),
+                 env={"GRPC_MAX_MESSAGE_SIZE": "2000"})
+    rt.wait_rest()
+    stub = client(rt.channel(port), generated)
+    assert stub.model.Predict(stub.pb.SeldonMessage(strData="small"), timeout=10).strData == "small"
+    with pytest.raises(grpc.RpcError) as err:
+        stub.model.Predict(stub.pb.SeldonMessage(strData="x" * 5000), timeout=10)
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    stub.channel.close()
+
+
+def test_busy_port_fails_start_up(runtime):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        rt = runtime("GrpcModels.Everything", "--grpc-port", str(taken.getsockname()[1]))
+        assert rt.proc.wait(30) == 1
+    assert "error: Cannot serve gRPC" in rt.log() and "Traceback" not in rt.log()
+    assert "--grpc-port" in rt.log()

@@ -1,0 +1,67 @@
+"""Model settings: inference, validation, and the runtime/build split."""
+
+from __future__ import annotations
+
+import pytest
+
+from seldon_detect.envfile import parse_env_text
+from seldon_detect.errors import UserError
+from seldon_detect.model import is_build_key, model_candidates, resolve_model_config
+
+
+def _app(tmp_path, files):
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def test_candidates_need_matching_file_and_class(tmp_path):
+    app = _app(tmp_path, {
+        "MyModel.py": "import os\n\nclass MyModel(object):\n    pass\n",
+        "Other.py": "# class Other mentioned only in a comment\n",
+        "util.py": "class Util: pass\n",
+        "Broken.py": "class Broken(:\n",
+    })
+    # util.py defines Util, not util: names are case-sensitive, as in Python imports
+    assert model_candidates(app) == ["Broken", "MyModel"]
+
+
+def test_file_settings_and_build_env_merge(tmp_path):
+    app = _app(tmp_path, {"M.py": "class M: pass\n", "N.py": "class N: pass\n"})
+    entries = parse_env_text("MODEL_NAME=M\nSERVICE_TYPE=router\nPIP_TRUSTED_HOST=h\n"
+                             "CUSTOM=1\n", "e")
+    config = resolve_model_config(app, entries, {"MODEL_NAME": "N", "HOME": "/root",
+                                                 "GUNICORN_THREADS": "4"})
+    assert config.model_name == "N" and config.service_type == "ROUTER"
+    assert config.launch_env == {"CUSTOM": "1", "GUNICORN_THREADS": "4", "MODEL_NAME": "N",
+                                 "SERVICE_TYPE": "ROUTER"}
+
+
+@pytest.mark.parametrize("env, words", [
+    ("MODEL_NAME=Missing\n", "No file Missing.py"),
+    ("MODEL_NAME=bad-name\n", "is not a Python name"),
+    ("MODEL_NAME=M\nSERVICE_TYPE=NOPE\n", "Unknown SERVICE_TYPE"),
+    ("MODEL_NAME=M\nPAYLOAD_PASSTHROUGH=maybe\n", "PAYLOAD_PASSTHROUGH must be true or false"),
+    ("MODEL_NAME=M\nPREDICTIVE_UNIT_PARAMETERS=[{\n", "not valid JSON"),
+    ("MODEL_NAME=M\nPREDICTIVE_UNIT_PARAMETERS={}\n", "wrong shape"),
+])
+def test_invalid_settings(tmp_path, env, words):
+    app = _app(tmp_path, {"M.py": "class M: pass\n"})
+    with pytest.raises(UserError) as err:
+        resolve_model_config(app, parse_env_text(env, ".s2i/environment"), {})
+    assert words in err.value.render()
+
+
+def test_output_transformer_and_case(tmp_path):
+    app = _app(tmp_path, {"M.py": "class M: pass\n"})
+    config = resolve_model_config(app, [], {"SERVICE_TYPE": "output_transformer"})
+    assert config.service_type == "OUTPUT_TRANSFORMER" and config.model_name_source == "inferred"
+
+
+@pytest.mark.parametrize("key, build", [
+    ("EXTRA_INDEX_URL", True), ("PIP_INDEX_URL", True), ("BP_PIP_INSTALLER", True),
+    ("https_proxy", True), ("MODEL_NAME", False), ("GUNICORN_WORKERS", False),
+])
+def test_build_keys(key, build):
+    assert is_build_key(key) is build
