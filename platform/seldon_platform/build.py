@@ -78,7 +78,7 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
             ) from err
         raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        cache.discard(work)
         if src.cleanup:
             src.cleanup.cleanup()
 
@@ -91,36 +91,9 @@ def _build_in(
         count = sources.copy_app(src.root, workspace, project.include, project.exclude)
         scribe.detail(f"{count} files from {src.root}")
     layers.mkdir()
-    (platform / "env").mkdir(parents=True)
-    env = {**project.build_env, **opts.env}
-    for name, value in env.items():
-        (platform / "env" / name).write_text(value, encoding="utf-8")
-    bindings: dict[str, Path] = {}
-    for path in opts.bindings:
-        if path.name in bindings:
-            raise UserError(
-                f"Two bindings are named {path.name}",
-                "Each binding is mounted at /platform/bindings/<directory name>.",
-                ["Rename one of the binding directories."],
-            )
-        if not path.is_dir():
-            raise UserError(
-                f"Binding {path} is not a directory",
-                fix=["Give a directory holding a `type` file."],
-            )
-        bindings[path.name] = path
-        (platform / "bindings" / path.name).mkdir(parents=True, exist_ok=True)
+    write_platform_dir(platform, {**project.build_env, **opts.env}, opts.bindings)
     build_config = work / "build-config"
-    (build_config / "env").mkdir(parents=True)
-    for item in builder.build_env:
-        suffix = item.get("suffix", "default")
-        (build_config / "env" / f"{item['name']}.{suffix}").write_text(
-            str(item.get("value", "")), encoding="utf-8"
-        )
-        if item.get("delim"):
-            (build_config / "env" / f"{item['name']}.delim").write_text(
-                item["delim"], encoding="utf-8"
-            )
+    write_build_config(build_config, builder.build_env)
     order = apply_to_order(builder.order, project)
     tomlfile.write(
         work / "order.toml", {"order": [{"group": [e.to_toml() for e in g]} for g in order]}
@@ -131,8 +104,8 @@ def _build_in(
         previous.cached = cache.entries()
     analyzed = {"image": {"reference": opts.tag}, "metadata": previous.metadata}
     tomlfile.write(layers / "analyzed.toml", analyzed)
-    chown_tree(workspace, CNB_UID, CNB_GID)
-    chown_tree(layers, CNB_UID, CNB_GID)
+    for tree in (workspace, layers, platform):
+        chown_tree(tree, CNB_UID, CNB_GID)
     mounts = Mounts(
         workspace=workspace,
         layers=layers,
@@ -141,8 +114,7 @@ def _build_in(
         order=work / "order.toml",
         cache=cache.ensure(),
         buildpacks=_buildpacks(builder),
-        bindings=bindings,
-        wheels=opts.wheels,
+        wheels=readable_wheels(opts.wheels, work),
     )
     try:
         with scribe.step("Running the buildpacks in the build image"):
@@ -181,6 +153,60 @@ def _build_in(
     seconds = time.monotonic() - start
     scribe.info(f"Built {opts.tag} ({result.image_id[7:19]}) in {seconds:.1f}s")
     return BuildResult(result.image_id, result, cached, seconds)
+
+
+def write_platform_dir(platform: Path, env: dict[str, str], bindings: list[Path]) -> None:
+    """`<platform>/env/NAME` files and copies of the bindings, private to the CNB user.
+
+    Bindings are copied (they are small) rather than mounted, so the build
+    user can read them whatever their owner and mode on the host; the work
+    dir holding the copies is deleted after the build.
+    """
+    (platform / "env").mkdir(parents=True)
+    for name, value in env.items():
+        (platform / "env" / name).write_text(value, encoding="utf-8")
+    for path in bindings:
+        target = platform / "bindings" / path.name
+        if target.exists():
+            raise UserError(
+                f"Two bindings are named {path.name}",
+                "Each binding appears at /platform/bindings/<directory name>.",
+                ["Rename one of the binding directories."],
+            )
+        if not (path / "type").is_file():
+            raise UserError(
+                f"Binding {path} has no `type` file",
+                "A service binding is a directory with a `type` file and one file per entry.",
+                ["Add a `type` file (e.g. containing `pip`)."],
+            )
+        shutil.copytree(path, target, symlinks=False)
+    for directory in [platform, *platform.rglob("*")]:
+        if directory.is_dir():
+            directory.chmod(0o700)
+
+
+def write_build_config(build_config: Path, items: list[dict]) -> None:
+    """The builder's `[[build.env]]` as operator env files (`NAME.<suffix>`)."""
+    (build_config / "env").mkdir(parents=True)
+    for item in items:
+        suffix = item.get("suffix", "default")
+        target = build_config / "env" / f"{item['name']}.{suffix}"
+        target.write_text(str(item.get("value", "")), encoding="utf-8")
+        if item.get("delim"):
+            delim = build_config / "env" / f"{item['name']}.delim"
+            delim.write_text(item["delim"], encoding="utf-8")
+
+
+def readable_wheels(wheels: Path | None, work: Path) -> Path | None:
+    """The wheel folder to mount at /whl; copied when the CNB user could not read it."""
+    if wheels is None:
+        return None
+    if wheels.stat().st_mode & 0o005 == 0o005:
+        return wheels
+    copy = work / "wheels"
+    shutil.copytree(wheels, copy)
+    chown_tree(copy, CNB_UID, CNB_GID)
+    return copy
 
 
 def _buildpacks(builder) -> list[Buildpack]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,21 @@ class Cache:
         """Remove what an interrupted build left behind."""
         for stale in self.dir.glob("layers.*"):
             shutil.rmtree(stale, ignore_errors=True)
+        leftovers = [str(p) for p in self.dir.glob("trash-*")]
+        if leftovers:
+            _remove_in_background(leftovers)
+
+    def discard(self, path: Path) -> None:
+        """Delete `path` in the background: a big cache tree takes seconds to unlink.
+
+        The tree is renamed out of the way first; if the deleting process dies,
+        the next build's tidy-up finishes the job.
+        """
+        if not path.exists():
+            return
+        trash = Path(tempfile.mkdtemp(prefix="trash-", dir=self.dir))
+        os.replace(path, trash / "x")
+        _remove_in_background([str(trash)])
 
     def clear(self) -> None:
         shutil.rmtree(self.layers, ignore_errors=True)
@@ -90,9 +106,15 @@ class Cache:
                 }
                 names.append(f"{bp['id']}:{layer.name}")
         tomlfile.write(new / CACHE_INDEX, {"version": CACHE_VERSION, "buildpacks": index})
-        old = self.dir / "layers.old"
-        if self.layers.exists():
-            os.replace(self.layers, old)
+        self.discard(self.layers)
         os.replace(new, self.layers)
-        shutil.rmtree(old, ignore_errors=True)
         return names
+
+
+def _remove_in_background(paths: list[str]) -> None:
+    subprocess.Popen(
+        ["rm", "-rf", *paths],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

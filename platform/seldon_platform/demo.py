@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
@@ -34,8 +34,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, timeout: float = 90.0) -> float:
-    """Seconds until `url` answers 200; a UserError after `timeout`."""
+def wait_ready(url: str, alive: Callable[[], bool], timeout: float = 90.0) -> float:
+    """Seconds until `url` answers 200; a UserError after `timeout` or when the server exits."""
     start = time.monotonic()
     last = ""
     while time.monotonic() - start < timeout:
@@ -45,7 +45,9 @@ def wait_ready(url: str, timeout: float = 90.0) -> float:
                     return time.monotonic() - start
         except (urllib.error.URLError, OSError) as err:
             last = str(err)
-        time.sleep(0.2)
+        if not alive():
+            raise UserError("The model server exited before it became ready", f"Last error: {last}")
+        time.sleep(0.3)
     raise UserError(f"The model server did not become ready at {url}", f"Last error: {last}")
 
 
@@ -70,7 +72,6 @@ def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe)
     engine.run(
         "run",
         "-d",
-        "--rm",
         "--name",
         name,
         "-p",
@@ -80,15 +81,23 @@ def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe)
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        seconds = wait_ready(f"{base}/health/ping")
+        seconds = wait_ready(f"{base}/health/ping", lambda: _running(engine, name))
         scribe.info(f"{image} answers /health/ping after {seconds:.1f}s")
         return predict(base, payload)
     except UserError:
         logs = engine.run("logs", name, check=False, capture=True)
-        scribe.info((logs.stdout or b"").decode(errors="replace")[-3000:])
+        output = (logs.stdout or b"") + (logs.stderr or b"")
+        scribe.info("server output:\n" + output.decode(errors="replace")[-3000:])
         raise
     finally:
         engine.run("rm", "-f", name, check=False, capture=True)
+
+
+def _running(engine: Engine, name: str) -> bool:
+    proc = engine.run(
+        "container", "inspect", "--format", "{{.State.Running}}", name, check=False, capture=True
+    )
+    return proc.stdout.strip() == b"true"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

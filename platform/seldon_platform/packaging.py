@@ -19,9 +19,11 @@ cross-checks builder.toml against every packaged buildpack.toml and runs
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import importlib.util
 import os
+import py_compile
 import shutil
 import subprocess
 import sys
@@ -56,11 +58,11 @@ def _platform_args(arch: str) -> list[str]:
 SHIM = """#!/bin/sh
 # Run this buildpack's {phase} with the stack's python3 in isolated mode (-I): neither the
 # app directory (the working directory) nor PYTHONPATH from earlier buildpacks can shadow
-# the code in lib/.
+# the code in lib/. lib/ ships compiled for the stack's Python and is read-only (-B).
 bp="${{CNB_BUILDPACK_DIR:-$(cd "$(dirname "$0")/.." && pwd)}}"
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-exec "$py" -I -c 'import sys; sys.path.insert(0, sys.argv[1]); \\
+exec "$py" -I -B -c 'import sys; sys.path.insert(0, sys.argv[1]); \\
 from seldon_detect.cnb.entry import main; main(sys.argv[2], sys.argv[3], sys.argv[4:])' \\
   "$bp/lib" {module} {phase} "$@"
 """
@@ -200,6 +202,9 @@ class Packager:
             for member in zf.namelist():
                 if member.startswith("tomli/"):
                     zf.extract(member, lib)
+        # hash-based .pyc: the same bytes on every packaging, and no stat() games
+        compileall.compile_dir(str(lib), quiet=1, workers=1,
+                               invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
         for phase in ("detect", "build"):
             shim = dest / "bin" / phase
             shim.write_text(SHIM.format(phase=phase, module=module), encoding="utf-8")

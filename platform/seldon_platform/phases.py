@@ -2,8 +2,8 @@
 
 Our Python lifecycle (`seldon_platform.lifecycle`, standard library only) is
 mounted read-only and run by the build image's `python3 -I`. The workspace
-and layers dirs are bind-mounted read-write; buildpacks, cache, platform env,
-bindings and wheels read-only. Secrets live only under `/platform` and `/whl`,
+and layers dirs are bind-mounted read-write; buildpacks, cache, the platform
+dir (env files and binding copies) and wheels read-only. Secrets live only under `/platform` and `/whl`,
 which the exporter never reads.
 """
 
@@ -13,7 +13,7 @@ import collections
 import os
 import subprocess
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -40,7 +40,6 @@ class Mounts:
     order: Path
     cache: Path
     buildpacks: Iterable[Buildpack] = ()
-    bindings: dict[str, Path] = field(default_factory=dict)
     wheels: Path | None = None
 
     def args(self) -> list[str]:
@@ -97,6 +96,8 @@ def run_phases(
         *_userns_args(engine),
         "-e",
         f"CNB_PLATFORM_API={PLATFORM_API}",
+        "-e",
+        f"CNB_LOG_LEVEL={'debug' if scribe.verbose else 'info'}",
         *mounts.args(),
         "--entrypoint",
         "/usr/bin/python3",
@@ -143,7 +144,6 @@ def chown_tree(path: Path, uid: int, gid: int) -> None:
 def explain(failure: PhaseFailure) -> UserError:
     """Turn a lifecycle exit code and the output's tail into a user-facing error."""
     text = "\n".join(failure.tail)
-    errors = [line for line in failure.tail if line.startswith("ERROR:")]
     detail = "\n".join(failure.tail[-15:])
     if failure.code in (20, 21):
         start = next((i for i, line in enumerate(failure.tail) if line.startswith("ERROR:")), 0)
@@ -159,13 +159,18 @@ def explain(failure: PhaseFailure) -> UserError:
     for needle, title, fix in _CLASSES:
         if needle in text:
             return UserError(title=title, cause=detail, fix=fix)
-    title = (
-        errors[-1].removeprefix("ERROR: ")
-        if errors
-        else f"The build failed (lifecycle exit {failure.code})"
-    )
+    # a buildpack's own error message says more than the lifecycle's "buildpack X failed"
+    own = [i for i, line in enumerate(failure.tail) if line.startswith("ERROR:")]
+    if own:
+        first = failure.tail[own[0]]
+        cause = "\n".join(failure.tail[own[0] + 1 :]).strip("\n")
+        return UserError(
+            title=first.removeprefix("ERROR: "),
+            cause=cause,
+            fix=["Fix the cause shown above and build again."],
+        )
     return UserError(
-        title=title,
+        title=f"The build failed (lifecycle exit {failure.code})",
         cause=detail,
         fix=["Read the build output above; fix the cause and build again."],
     )

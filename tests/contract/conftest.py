@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def private_index(tmp_path_factory, index_packages):
     """A pypiserver on 127.0.0.1 that needs basic auth for everything (no PyPI fallback)."""
-    from passlib.apache import HtpasswdFile
+    with warnings.catch_warnings():  # passlib imports the deprecated crypt module
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from passlib.apache import HtpasswdFile
 
     htpasswd = tmp_path_factory.mktemp("auth") / "htpasswd"
     ht = HtpasswdFile(str(htpasswd), new=True, default_scheme="sha256_crypt")

@@ -145,3 +145,20 @@ def test_model_import_failure_names_the_missing_module(make_app, lifecycle, priv
     assert run.returncode == 1
     assert "module 'not_installed_anywhere' is missing" in run.output
     assert "Add the package" in run.output
+
+
+def test_pip_binding_with_netrc(make_app, lifecycle, private_index):
+    """Credentials from a `pip` binding (pip.conf + netrc) work and stay out of every layer."""
+    app = _app(make_app)
+    port = private_index["url"].split(":")[2].split("/")[0]
+    netrc = f"machine 127.0.0.1 login modeller password {INDEX_PASSWORD}\n"
+    lc = lifecycle(app, env={}, bindings={"pypi": {
+        "type": "pip",
+        "pip.conf": f"[global]\nindex-url = http://127.0.0.1:{port}/simple/\n",
+        "netrc": netrc,
+    }})
+    (lc.platform / "env" / "PIP_CONFIG_FILE").unlink()  # the binding's pip.conf is the config
+    builds = run_group(lc)
+    assert builds["seldon/runtime"].returncode == 0, builds["seldon/pip-requirements"].output
+    assert [p for p, data in _all_bytes(lc.layers) if INDEX_PASSWORD.encode() in data] == []
+    assert all(INDEX_PASSWORD not in out for out in lc.outputs)

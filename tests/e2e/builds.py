@@ -56,6 +56,7 @@ class Build:
     log: str
     seconds: float
     values: dict = field(default_factory=dict)
+    label: str = ""  # "" for the first build, else what changed before this rebuild
 
     @property
     def ok(self) -> bool:
@@ -93,6 +94,8 @@ class BuildFactory:
         self._lock = threading.Lock()
         self.images: set[str] = set()
         self._running: set[subprocess.Popen] = set()
+        self.builds: list[Build] = []  # every build run, in the order they finished
+        self.sizes: dict[str, int] = {}  # image -> bytes, read before the images are removed
 
     def tag(self, name: str) -> str:
         return f"localhost/seldon-e2e/{name}:{self.token}"
@@ -140,8 +143,10 @@ class BuildFactory:
         argv = fill(spec.command, {k: v for k, v in values.items() if isinstance(v, str)})
         with self._lock:
             self.images.add(tag)
-        return run_build(spec, tag, source, argv, self.cache_root, values,
-                         running=self._running)
+        build = run_build(spec, tag, source, argv, self.cache_root, values,
+                          running=self._running)
+        self.builds.append(build)
+        return build
 
     def run_again(self, name: str, label: str, change: Callable[[Path], None] | None = None,
                   ) -> Build:
@@ -150,8 +155,10 @@ class BuildFactory:
         first = self.image(name)
         if change:
             change(first.source)
-        return run_build(first.spec, first.image, first.source, first.argv, self.cache_root,
-                         first.values, label=label)
+        build = run_build(first.spec, first.image, first.source, first.argv, self.cache_root,
+                          first.values, label=label)
+        self.builds.append(build)
+        return build
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -159,6 +166,9 @@ class BuildFactory:
             stop(proc)
         self._pool.shutdown(wait=True)
         for image in sorted(self.images):
+            info = self.engine.image_inspect(image)
+            if info:
+                self.sizes[image] = int(info.get("Size") or 0)
             self.engine.run("rmi", "-f", image, check=False, capture=True)
 
 
@@ -185,7 +195,7 @@ def run_build(spec: BuildSpec, tag: str, source: Path, argv: list[str], cache_ro
     logs = cache_root.parent / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     (logs / f"{spec.name}{'-' + label if label else ''}.log").write_text(log)
-    return Build(spec, tag, source, argv, code, log, seconds, values)
+    return Build(spec, tag, source, argv, code, log, seconds, values, label)
 
 
 def stop(proc: subprocess.Popen) -> None:

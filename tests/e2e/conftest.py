@@ -9,7 +9,6 @@ removed when the session ends.
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
@@ -27,11 +26,22 @@ from .private_index import (
 )
 
 PYPI_IMAGE = "localhost/seldon-e2e/pypiserver:{token}"
+NUMBERS = pytest.StashKey[list]()
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "images(*names): e2e images the test uses (built ahead, in this order)")
+    config.stash[NUMBERS] = []
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Build time, image size and time to ready per image: the figures the issue asks for."""
+    rows = config.stash.get(NUMBERS, [])
+    if rows:
+        terminalreporter.section("e2e images")
+        for row in rows:
+            terminalreporter.write_line(row)
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +50,7 @@ def e2e_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def images(request, engine, stack_images, e2e_dir):
+def images(request, engine, stack_images, e2e_dir, runner):
     """The session's `BuildFactory`; queues every image the selected tests mark."""
     def session_values(need: str) -> dict:
         return request.getfixturevalue(need.replace("-", "_")).values()
@@ -54,7 +64,14 @@ def images(request, engine, stack_images, e2e_dir):
         factory.prefetch(wanted)
         yield factory
     finally:
+        ready = runner.ready_times()
         factory.close()
+        for build in factory.builds:
+            size = factory.sizes.get(build.image, 0) / 1e6
+            name = build.spec.name + (f" ({build.label})" if build.label else "")
+            request.config.stash[NUMBERS].append(
+                f"{name:36} {'ok    ' if build.ok else 'FAILED'} build {build.seconds:6.1f}s"
+                f"  size {size:6.0f} MB  ready {ready.get(build.image, float('nan')):5.1f}s")
 
 
 @pytest.fixture(scope="session")
@@ -128,9 +145,3 @@ def private_index(docker_services, index_credentials) -> PrivateIndex:
     index = PrivateIndex(f"127.0.0.1:{port}", user, password)
     docker_services.wait_until_responsive(check=lambda: answers(index), timeout=60, pause=0.5)
     return index
-
-
-@pytest.fixture
-def stopwatch():
-    started = time.monotonic()
-    return lambda: time.monotonic() - started

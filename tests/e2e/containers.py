@@ -24,7 +24,8 @@ class Container:
     id: str
     image: str
     ports: dict[int, int] = field(default_factory=dict)
-    ready_seconds: float | None = None
+    started_at: float = field(default_factory=time.monotonic)
+    ready_seconds: float | None = None  # from `run` to the first answer
 
     def url(self, path: str = "", port: int = HTTP) -> str:
         return f"http://127.0.0.1:{self.ports[port]}{path}"
@@ -50,14 +51,13 @@ class Container:
             errors="replace")
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> float:
-        """Poll /health/ping until it answers `pong`; seconds since start. Raises with logs."""
-        started = time.monotonic()
-        deadline = started + timeout
+        """Poll /health/ping until it answers; seconds since `run`. Raises with the logs."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 reply = requests.get(self.url("/health/ping"), timeout=2)
                 if reply.status_code == 200:
-                    self.ready_seconds = time.monotonic() - started
+                    self.ready_seconds = time.monotonic() - self.started_at
                     return self.ready_seconds
             except requests.RequestException:
                 pass
@@ -97,8 +97,10 @@ class ContainerRunner:
             argv += ["-p", f"127.0.0.1::{port}"]
         for key, value in (env or {}).items():
             argv += ["-e", f"{key}={value}"]
+        started_at = time.monotonic()
         proc = self.engine.run(*argv, *args, image, *command, capture=True)
-        container = Container(self.engine, proc.stdout.decode().strip(), image)
+        container = Container(self.engine, proc.stdout.decode().strip(), image,
+                              started_at=started_at)
         self.started.append(container)
         for port in ports:
             host_port = self._host_port(container.id, port)
@@ -117,6 +119,14 @@ class ContainerRunner:
         lines = (proc.stdout or b"").decode().split()
         # "127.0.0.1:39383" (podman may print ":39383" when the host part is empty)
         return int(lines[0].rsplit(":", 1)[1]) if proc.returncode == 0 and lines else None
+
+    def ready_times(self) -> dict[str, float]:
+        """Image -> seconds from `run` to the first answer of its first container."""
+        times: dict[str, float] = {}
+        for container in self.started:
+            if container.ready_seconds is not None:
+                times.setdefault(container.image, container.ready_seconds)
+        return times
 
     def close(self) -> None:
         for container in self.started:

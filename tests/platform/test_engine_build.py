@@ -179,3 +179,13 @@ def test_oci_archive_output_stands_alone(engine, builds, tmp_path):
     assert config["config"]["Entrypoint"] == ["/cnb/process/web"]
     assert "io.buildpacks.lifecycle.metadata" in config["config"]["Labels"]
     assert not engine.image_exists("localhost/unused:oci")
+
+
+def test_inspect_describes_processes_layers_and_sbom(engine, builds):
+    from seldon_platform.inspect import describe
+
+    text = describe(engine, builds["tag"])
+    assert "web (default): python3 /workspace/show.py default-arg  [test/app]" in text
+    assert "test/env:deps" in text and "buildpack test/env@0.0.1 (launch,build,cache)" in text
+    assert "application source (/workspace)" in text
+    assert "test_env/deps: cdx.json, 0 components" in text

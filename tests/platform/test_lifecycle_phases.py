@@ -126,7 +126,8 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
     cache = root / "cache"
     shutil.copytree(root / "layers" / "test_env", cache / "test_env", symlinks=True)
     tomlfile.write(
-        cache / "cache.toml", {"version": 1, "buildpacks": {"test/env": {"deps": {"sha": "sha256:abc"}}}}
+        cache / "cache.toml",
+        {"version": 1, "buildpacks": {"test/env": {"deps": {"sha": "sha256:abc"}}}},
     )
     previous = {
         "buildpacks": [
@@ -161,7 +162,8 @@ def test_launch_cache_layer_is_not_restored_when_the_image_disagrees(dirs):
     cache = root / "cache"
     shutil.copytree(root / "layers" / "test_env", cache / "test_env", symlinks=True)
     tomlfile.write(
-        cache / "cache.toml", {"version": 1, "buildpacks": {"test/env": {"deps": {"sha": "sha256:abc"}}}}
+        cache / "cache.toml",
+        {"version": 1, "buildpacks": {"test/env": {"deps": {"sha": "sha256:abc"}}}},
     )
     layers = root / "layers"
     shutil.rmtree(layers)

@@ -80,3 +80,22 @@ def test_layout_and_archive_are_reproducible(tmp_path):
         results.append((config.digest, archive.digest))
     assert results[0] == results[1]
     assert (tmp_path / "layout0" / "index.json").read_bytes().startswith(b'{"manifests"')
+
+
+def test_fingerprint_ignores_rewritten_env_files_but_sees_real_changes(tmp_path):
+    from seldon_platform.exporter.tarlayer import fingerprint
+
+    root = tmp_path / "layer"
+    (root / "env").mkdir(parents=True)
+    (root / "lib").mkdir()
+    (root / "env" / "X.default").write_text("1")
+    (root / "lib" / "mod.py").write_text("code")
+    first = fingerprint(root)
+    (root / "env" / "X.default").unlink()
+    (root / "env" / "X.default").write_text("1")  # same bytes, new inode and mtime
+    assert fingerprint(root) == first
+    (root / "env" / "X.default").write_text("2")
+    assert fingerprint(root) != first
+    (root / "env" / "X.default").write_text("1")
+    os.utime(root / "lib" / "mod.py", ns=(1, 1))
+    assert fingerprint(root) != first

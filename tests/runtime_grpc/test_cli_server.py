@@ -90,3 +90,15 @@ def test_busy_port_fails_start_up(runtime):
         assert rt.proc.wait(30) == 1
     assert "error: Cannot serve gRPC" in rt.log() and "Traceback" not in rt.log()
     assert "--grpc-port" in rt.log()
+
+
+def test_seldon_core_proto_import_works_without_seldon_core(runtime, generated):
+    # CoreRaw builds its reply with `seldon_core.proto.prediction_pb2`: the
+    # runtime's stand-in provides it, with the classes the server uses.
+    rt = runtime("GrpcModels.CoreRaw")
+    rt.wait_rest()
+    stub = client(rt.channel(), generated)
+    reply = stub.model.Predict(stub.pb.SeldonMessage(strData="x", meta=stub.pb.Meta(puid="q")),
+                               timeout=10)
+    assert (reply.strData, reply.meta.puid) == ("seldon-core class: True", "q")
+    stub.channel.close()

@@ -8,11 +8,13 @@ reused only when none of them changed, and the reason for a rebuild is logged.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from seldon_detect.cnb import pexec, pyenv
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layers
+from seldon_detect.cnb.pip import REPRODUCIBLE_EPOCH
 from seldon_detect.cnb.plan import merged, read_buildpack_plan
 from seldon_detect.errors import UserError
 from seldon_detect.pyversion import find_python_hint
@@ -44,8 +46,10 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
         scribe.info("Creating the Python environment: " + ", ".join(reasons))
         layer.reset()
         with scribe.step(f"python{version} -m venv"):
+            # pip's own .pyc files from ensurepip, hash-based like everything else
+            epoch = os.environ.get("SOURCE_DATE_EPOCH", REPRODUCIBLE_EPOCH)
             result = pexec.run([sys.executable, "-m", "venv", str(layer.path)], scribe,
-                               env=pexec.clean_env())
+                               env=pexec.clean_env({"SOURCE_DATE_EPOCH": epoch}))
         if result.returncode != 0:
             raise UserError(
                 "Cannot create a virtual environment", result.output,

@@ -148,20 +148,30 @@ def _walk(directory: Path, dest: str, uid: int, gid: int) -> Iterator[Entry]:
 
 
 def fingerprint(src: Path) -> str:
-    """A cheap digest of a tree's names, types, modes, sizes and mtimes (no contents read).
+    """A cheap digest of a tree that changes whenever its tar layer would.
 
-    A cached layer restored with `cp -a` keeps all of these, so an equal
-    fingerprint means no buildpack touched it and its exported digest still holds.
+    Names, types and modes of everything; for most files size and mtime
+    (`cp -a` keeps both, so a cached layer restored untouched matches);
+    for env files the contents, because buildpacks rewrite those on every
+    build with the same bytes. Directory mtimes are left out for the same reason.
     """
     sha = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(src):
         dirnames.sort()
+        rel_dir = os.path.relpath(dirpath, src)
+        by_content = rel_dir.split(os.sep)[0].startswith("env")
         for name in sorted(dirnames + filenames):
             path = os.path.join(dirpath, name)
             st = os.lstat(path)
-            link = os.readlink(path) if stat.S_ISLNK(st.st_mode) else ""
-            rel = os.path.relpath(path, src)
-            sha.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{link}\n".encode())
+            if stat.S_ISLNK(st.st_mode):
+                detail = os.readlink(path)
+            elif stat.S_ISDIR(st.st_mode):
+                detail = ""
+            elif by_content:
+                detail = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            else:
+                detail = f"{st.st_size}:{st.st_mtime_ns}"
+            sha.update(f"{rel_dir}/{name}\0{st.st_mode}\0{detail}\n".encode())
     return "sha256:" + sha.hexdigest()
 
 

@@ -57,7 +57,7 @@ def detect(
                     runs[(run.buildpack.id, run.buildpack.version)] = run
             resolution = _try_group(group, buildpacks, runs)
             if resolution is not None:
-                _report(group, buildpacks, runs, log)
+                _report(buildpacks, runs, log, environ.get("CNB_LOG_LEVEL") == "debug")
                 _write_outputs(paths, resolution, store)
                 return resolution
     raise _failure(runs)
@@ -129,10 +129,13 @@ def _option(data: dict) -> PlanOption:
     return PlanOption(list(data.get("requires", [])), list(data.get("provides", [])))
 
 
-def _report(group, buildpacks, runs, log) -> None:
+def _report(buildpacks, runs, log, debug: bool) -> None:
     for bp in buildpacks:
         run = runs[(bp.id, bp.version)]
         log(f"{bp.id}@{bp.version}: {run.status}")
+        if debug:
+            for line in run.output.rstrip().splitlines():
+                log(f"    {line}")
 
 
 def _write_outputs(paths: Paths, resolution: Resolution, store: Store) -> None:

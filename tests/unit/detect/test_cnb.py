@@ -137,3 +137,29 @@ def test_context_from_positional_arguments(tmp_path, monkeypatch):
     target = current_target({"CNB_TARGET_ARCH": "arm64", "CNB_TARGET_DISTRO_NAME": "debian",
                              "CNB_TARGET_DISTRO_VERSION": "12"})
     assert target.key() == "linux/arm64/debian@12"
+
+
+def test_pip_env_from_bindings_and_settings(tmp_path, monkeypatch):
+    from seldon_detect.cnb.pip import PipRunner
+    from seldon_detect.indexes import IndexSettings
+
+    for name, kind, files in (("pypi", "pip", {"pip.conf": "[global]\n", "netrc": "m"}),
+                              ("ca", "ca-certificates", {"corp.pem": "CORP-CA"})):
+        d = tmp_path / "platform" / "bindings" / name
+        d.mkdir(parents=True)
+        (d / "type").write_text(kind)
+        for fname, text in files.items():
+            (d / fname).write_text(text)
+    monkeypatch.setenv("PIP_INDEX_URL", "https://stale/simple")
+    monkeypatch.setenv("PIP_DEFAULT_TIMEOUT", "60")
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    settings = IndexSettings(extra_index_urls=["https://u:p@h/simple"], trusted_hosts=["h"])
+    runner = PipRunner(tmp_path / "python", settings, read_bindings(tmp_path / "platform"))
+    env = runner.env(tmp_path)
+    assert env["PIP_CONFIG_FILE"].endswith("bindings/pypi/pip.conf")
+    assert env["NETRC"].endswith("bindings/pypi/netrc")
+    assert "PIP_INDEX_URL" not in env and env["PIP_DEFAULT_TIMEOUT"] == "60"
+    assert env["PIP_EXTRA_INDEX_URL"] == "https://u:p@h/simple"
+    assert env["PIP_NO_CACHE_DIR"] == "1" and "PYTHONPATH" not in env
+    bundle = (tmp_path / "ca-bundle.crt").read_bytes()
+    assert env["PIP_CERT"] == str(tmp_path / "ca-bundle.crt") and bundle.endswith(b"CORP-CA")

@@ -1,0 +1,1 @@
+"""Stand-in for `seldon_core.proto`: the protocol messages of seldon_runtime."""

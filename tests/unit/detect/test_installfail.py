@@ -1,0 +1,49 @@
+"""Installer and import failures become specific, fixable errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from seldon_detect.installfail import classify_import_failure, classify_install_failure
+
+PIP = "pip install -r requirements.txt"
+
+
+@pytest.mark.parametrize("output, code, title", [
+    ("ERROR: HTTP error 401 while getting https://h/simple/x/\n401 Client Error: Unauthorized",
+     1, "refused by a package index"),
+    ("ERROR: Could not find a version that satisfies the requirement torch==0.1 (from versions: "
+     "none)\nERROR: No matching distribution found for torch==0.1", 1,
+     "no matching distribution for torch==0.1"),
+    ("  x.c:1:10: fatal error: Python.h: No such file or directory\n"
+     "  error: command 'x86_64-linux-gnu-gcc' failed with exit code 1\n"
+     "ERROR: Failed building wheel for x", 1, "failed to compile a package from source"),
+    ("Collecting torch\nKilled", 137, "ran out of memory"),
+    ("ERROR: Cannot install a==1 and b==2 because these package versions have conflicting "
+     "dependencies.\nERROR: ResolutionImpossible", 1, "the requirements conflict"),
+    ("something else went wrong", 2, "failed (exit status 2)"),
+])
+def test_install_failures(output, code, title):
+    err = classify_install_failure(output, code, PIP, "3.11.2")
+    assert title in err.title
+    assert err.fix
+
+
+def test_install_failure_keeps_the_tail_and_mentions_python():
+    output = "\n".join(f"line {n}" for n in range(40)) + \
+        "\nERROR: No matching distribution found for numpy==1.2"
+    err = classify_install_failure(output, 1, PIP, "3.11.2")
+    assert "line 39" in err.cause and "line 5\n" not in err.cause
+    assert "3.11.2" in err.render()
+
+
+@pytest.mark.parametrize("output, words", [
+    ("Traceback ...\nModuleNotFoundError: No module named 'sklearn'",
+     "module 'sklearn' is missing"),
+    ("ImportError: libgomp.so.1: cannot open shared object file: No such file or directory",
+     "native library libgomp.so.1 is missing"),
+    ("AttributeError: module 'MyModel' has no attribute 'MyModel'", "has no class 'MyModel'"),
+    ("SyntaxError: invalid syntax", "cannot be imported"),
+])
+def test_import_failures(output, words):
+    assert words in classify_import_failure(output, "MyModel").title
