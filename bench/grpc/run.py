@@ -5,8 +5,9 @@ with the same gRPC worker and thread counts, and drives
 `seldon.protos.Model/Predict` with a grpc.aio client keeping 8 calls in
 flight over one channel (127.0.0.1 only), for a 1x4 and a 100x10 tensor.
 Runs alternate between the servers in short rounds, so a busy machine
-slows both alike; latencies of all rounds are pooled. It prints req/s, p50
-and p99 per server and the ratios.
+slows both alike; latencies of all rounds are pooled. It prints req/s, p50,
+p99 and the server's CPU time per request (all its processes; the figure
+that does not depend on what else the machine is doing) and the ratios.
 
     .venv/bin/python bench/grpc/run.py [--rounds 3] [--duration 4] [--grpc-workers 1]
 """
@@ -108,12 +109,26 @@ async def drive(port: int, request: bytes, duration: float, warmup: float) -> li
     return latencies
 
 
-def summary(latencies: list[float], seconds: float) -> dict:
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by every process of a process group."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def summary(latencies: list[float], seconds: float, cpu: float) -> dict:
     lat = np.array(latencies) * 1000
     return {
         "rps": len(lat) / seconds,
         "p50": float(np.percentile(lat, 50)),
         "p99": float(np.percentile(lat, 99)),
+        "cpu_us": cpu / len(lat) * 1e6,
     }
 
 
@@ -137,17 +152,18 @@ def base_env() -> dict:
 def table(results: dict, names: list[str]) -> str:
     ours, theirs = names
     lines = [
-        "| workload | server | req/s | p50 ms | p99 ms |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| workload | server | req/s | p50 ms | p99 ms | server CPU per request |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for workload, by_server in results.items():
         for name in names:
             r = by_server[name]
             lines.append(f"| {workload} | {name} | {r['rps']:.0f} | {r['p50']:.2f} | "
-                         f"{r['p99']:.2f} |")
+                         f"{r['p99']:.2f} | {r['cpu_us']:.0f} us |")
         a, b = by_server[ours], by_server[theirs]
         lines.append(f"| {workload} | **ratio** | **{a['rps'] / b['rps']:.2f}x** | "
-                     f"{b['p50'] / a['p50']:.2f}x lower | {b['p99'] / a['p99']:.2f}x lower |")
+                     f"{b['p50'] / a['p50']:.2f}x lower | {b['p99'] / a['p99']:.2f}x lower | "
+                     f"{b['cpu_us'] / a['cpu_us']:.2f}x less |")
     return "\n".join(lines)
 
 
@@ -162,7 +178,8 @@ def main() -> int:
 
     anchor = anchor_venv.ensure()
     loads = workloads()
-    pooled: dict = {(w, n): [] for w in loads for n, _, _ in servers(anchor, args)}
+    # (workload, server) -> [latencies, server CPU seconds]
+    pooled: dict = {(w, n): [[], 0.0] for w in loads for n, _, _ in servers(anchor, args)}
     names = [n for n, _, _ in servers(anchor, args)]
     with tempfile.TemporaryDirectory(prefix="grpc-bench-") as tmp:
         work = Path(tmp)
@@ -184,16 +201,26 @@ def main() -> int:
             for i in range(args.rounds):
                 for workload, request in loads.items():
                     for name in names:
+                        pgid = procs[names.index(name)].pid
+                        cpu0 = group_cpu_seconds(pgid)
                         got = asyncio.run(drive(ports[name], request, args.duration, args.warmup))
-                        pooled[workload, name] += got
-                        r = summary(got, args.duration)
+                        # includes the warm-up calls: counted in the per-request figure below
+                        cpu = (group_cpu_seconds(pgid) - cpu0) * args.duration / (
+                            args.duration + args.warmup)
+                        pooled[workload, name][0].extend(got)
+                        pooled[workload, name][1] += cpu
+                        r = summary(got, args.duration, cpu)
                         print(f"round {i + 1} {name:>20} {workload:>14}: {r['rps']:8.0f} req/s  "
-                              f"p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms", file=sys.stderr)
+                              f"p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  "
+                              f"cpu {r['cpu_us']:6.0f} us/req", file=sys.stderr)
         finally:
             for proc in procs:
                 stop(proc)
-    results = {w: {n: summary(pooled[w, n], args.duration * args.rounds) for n in names}
-               for w in loads}
+    results = {
+        w: {n: summary(pooled[w, n][0], args.duration * args.rounds, pooled[w, n][1])
+            for n in names}
+        for w in loads
+    }
     print(f"\ngRPC Model/Predict, {args.grpc_workers} worker(s) x {args.grpc_threads} thread(s), "
           f"{IN_FLIGHT} calls in flight, {args.rounds} x {args.duration:.0f} s per server and "
           "workload\n")

@@ -3,8 +3,8 @@
 Our Python lifecycle (`seldon_platform.lifecycle`, standard library only) is
 mounted read-only and run by the build image's `python3 -I`. The workspace
 and layers dirs are bind-mounted read-write; buildpacks, cache, the platform
-dir (env files and binding copies) and wheels read-only. Secrets live only under `/platform` and `/whl`,
-which the exporter never reads.
+dir (env files and binding copies) and wheels read-only. Secrets live only
+under `/platform` and `/whl`, which the exporter never reads.
 """
 
 from __future__ import annotations
@@ -55,10 +55,6 @@ class Mounts:
         vols += [
             (bp.path, f"/cnb/buildpacks/{escape_id(bp.id)}/{bp.version}", "ro")
             for bp in self.buildpacks
-        ]
-        vols += [
-            (path, f"/platform/bindings/{name}", "ro")
-            for name, path in sorted(self.bindings.items())
         ]
         if self.wheels:
             vols.append((self.wheels, "/whl", "ro"))

@@ -21,7 +21,6 @@ class Project:
     group: list[GroupEntry] = field(default_factory=list)
     pre: list[GroupEntry] = field(default_factory=list)
     post: list[GroupEntry] = field(default_factory=list)
-    builder: str = ""
 
 
 def load_project(source: Path) -> Project:
@@ -39,7 +38,6 @@ def load_project(source: Path) -> Project:
     project = Project(
         include=list(io.get("include", legacy.get("include", []))),
         exclude=list(io.get("exclude", legacy.get("exclude", []))),
-        builder=str(io.get("builder", "")),
     )
     if project.include and project.exclude:
         raise UserError(

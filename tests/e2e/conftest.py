@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from . import conda_channel
 from .builds import BIN, BuildFactory
 from .containers import Container, ContainerRunner
 from .grpc_client import generate
@@ -97,6 +98,17 @@ def served(images, runner):
 @pytest.fixture(scope="session")
 def grpc_client(tmp_path_factory):
     return generate(tmp_path_factory.mktemp("grpc-client"))
+
+
+@pytest.fixture(scope="session")
+def conda_forge(e2e_dir):
+    """A local `conda-forge` on 127.0.0.1 and the `conda` binding that points builds at it."""
+    if not conda_channel.available():
+        pytest.skip("the test conda channel needs a non-Debian CPython (e.g. pyenv) and "
+                    "patchelf to relocate into a `python` package")
+    root = conda_channel.build(e2e_dir / "conda")
+    with conda_channel.serve(root) as alias:
+        yield conda_channel.binding(e2e_dir / "conda-binding", alias)
 
 
 # -- the private index, started by pytest-docker with podman-compose ----------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -49,6 +50,10 @@ class Container:
         proc = self.engine.run("logs", self.id, check=False, capture=True)
         return (proc.stdout or b"").decode(errors="replace") + (proc.stderr or b"").decode(
             errors="replace")
+
+    def booted_workers(self) -> list[int]:
+        """PIDs of the REST workers started so far (gunicorn logs each one it boots)."""
+        return [int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", self.logs())]
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> float:
         """Poll /health/ping until it answers; seconds since `run`. Raises with the logs."""

@@ -68,6 +68,13 @@ CALLS = [
     Call("combiner", "/aggregate", {
         "data": {"names": names_t(2), "ndarray": [[0.25, 0.75]]}, "meta": {}},
         grpc=("Combiner", "Aggregate")),
+    Call("conda-env", "/api/v1.0/predictions", {
+        "data": {"names": names_t(2), "tensor": {"shape": [2, 2], "values": [0.6, 0.8, 0.0, 0.0]}},
+        "meta": {}}, grpc=("Model", "Predict")),
+    Call("combined", "/api/v1.0/predictions", {
+        "data": {"names": ["setosa", "versicolor", "virginica"],
+                 "ndarray": [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]}, "meta": {}},
+        grpc=("Model", "Predict")),
     Call("outlier-detector", "/transform-input", {
         "data": {"ndarray": [[3.0, 4.0], [0.0, 0.0]]},
         "meta": {"tags": {"outlierScore": [5.0, 0.0]}}}),
@@ -77,8 +84,12 @@ EXAMPLE_OF = {"private-index-env": "private-index", "private-index-binding": "pr
 
 
 def request_of(call: Call):
-    example = EXAMPLE_OF.get(call.image, call.image)
-    return json.loads((EXAMPLES / example / call.request_file).read_text())
+    return example_request(EXAMPLE_OF.get(call.image, call.image), call.request_file)
+
+
+def example_request(example: str, request_file: str = "request.json"):
+    """The request an example's README sends (its `request.json`)."""
+    return json.loads((EXAMPLES / example / request_file).read_text())
 
 
 def call_for(image: str) -> Call:

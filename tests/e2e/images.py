@@ -31,6 +31,7 @@ SEED_PRIVATE_INDEX = (
     "   <my-image-name>"
 )
 SELDON_BUILD = "seldon-build build <src-folder> -t <my-image-name>"
+SELDON_CONDA = SELDON_BUILD + " --binding <conda-binding> --binding <ca-binding>"
 
 BROKEN_LOAD_MARKER = "e2e-load-failure-7d1c"
 BINDING_MARKER = "e2e-binding-content-3b8f0c"
@@ -109,4 +110,6 @@ SPECS: dict[str, BuildSpec] = {spec.name: spec for spec in [
     _s2i("outlier-detector", "outlier-detector"),
     BuildSpec("broken-load", None, SELDON_BUILD, prepare=broken_load),
     _build("rebuild", "passthrough"),
+    BuildSpec("conda-env", "conda-env", SELDON_CONDA, needs=("conda-forge",)),
+    BuildSpec("combined", "combined", SELDON_CONDA, needs=("conda-forge",)),
 ]}

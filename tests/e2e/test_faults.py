@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 import requests
 
 from .containers import NotReady
-from .expectations import call_for, request_of
+from .expectations import call_for, example_request, request_of
 from .images import BROKEN_LOAD_MARKER
 
 pytestmark = pytest.mark.engine
@@ -60,10 +59,10 @@ def test_killed_worker_is_replaced_and_requests_keep_working(images, runner, eng
     """SIGKILL one REST worker under load: another is started, the container stays up."""
     container = runner.serve(images.image("metrics-tags").image,
                              env={"GUNICORN_WORKERS": "2"})
-    body = request_of(call_for("metrics-tags"))
+    body = example_request("metrics-tags")
     url = container.url("/api/v1.0/predictions")
     assert requests.post(url, json=body, timeout=30).status_code == 200
-    workers = booted_workers(container.logs())
+    workers = container.booted_workers()
     assert len(workers) == 2, f"expected two REST workers:\n{container.logs()}"
     engine.run("exec", container.id, "python3", "-c",
                f"import os, signal; os.kill({workers[0]}, signal.SIGKILL)", capture=True)
@@ -73,14 +72,9 @@ def test_killed_worker_is_replaced_and_requests_keep_working(images, runner, eng
         except requests.RequestException:
             pass
     deadline = time.monotonic() + 20
-    while len(booted_workers(container.logs())) < 3 and time.monotonic() < deadline:
+    while len(container.booted_workers()) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert container.running(), container.logs()
-    assert len(booted_workers(container.logs())) == 3, container.logs()
+    assert len(container.booted_workers()) == 3, container.logs()
     replies = [requests.post(url, json=body, timeout=30).status_code for _ in range(10)]
     assert replies == [200] * 10
-
-
-def booted_workers(logs: str) -> list[int]:
-    """PIDs of the REST workers the server has started so far (gunicorn logs each one)."""
-    return [int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", logs)]

@@ -62,8 +62,8 @@ def builds(engine, stack_images, tmp_path_factory):
     steps["deps"] = run_build(app, tag, cache, **common)
     steps.update(tag=tag, cache=cache, root=root, app=app)
     yield steps
-    engine.run("rmi", "-f", tag, check=False, capture=True)
-    engine.run("image", "prune", "-f", check=False, capture=True)
+    ids = {steps[k][0].image_id.split(":")[1] for k in ("first", "noop", "code", "deps")}
+    engine.run("rmi", "-f", tag, *sorted(ids), check=False, capture=True)
 
 
 def run_image(engine, tag, *args, entrypoint=None, user=None):

@@ -53,12 +53,21 @@ def test_exclude_patterns(src, tmp_path):
     dest = tmp_path / "ws"
     copy_app(src, dest, [], ["tests/", "*.md", "/data"])
     assert tree(dest) == ["Model.py", "requirements.txt"]
+    again = tmp_path / "ws2"
+    copy_app(src, again, [], ["/tests", "pkg/tests/keep.py", "data/*.csv"])
+    assert tree(again) == ["Model.py", "notes.md", "requirements.txt"]
+    anchored = tmp_path / "ws3"
+    copy_app(src, anchored, [], ["/keep.py"])  # anchored: only at the root, so nothing goes
+    assert "pkg/tests/keep.py" in tree(anchored)
 
 
 def test_include_patterns(src, tmp_path):
     dest = tmp_path / "ws"
     copy_app(src, dest, ["*.py", "requirements.txt"], [])
     assert tree(dest) == ["Model.py", "pkg/tests/keep.py", "requirements.txt", "tests/test_x.py"]
+    only_data = tmp_path / "ws2"
+    copy_app(src, only_data, ["data/"], [])
+    assert tree(only_data) == ["data/a.csv"]
 
 
 def test_project_toml_env_group_and_exclusive_filters(tmp_path):
@@ -185,3 +194,29 @@ def test_pack_flag_without_pack_is_a_user_error(monkeypatch, tmp_path):
     args = argparse.Namespace(output=None)
     with pytest.raises(UserError, match="needs the `pack` CLI"):
         pack_build(args, None)
+
+
+def test_platform_dir_holds_env_and_private_binding_copies(tmp_path):
+    from seldon_platform.build import write_build_config, write_platform_dir
+
+    binding = tmp_path / "in" / "pypi"
+    binding.mkdir(parents=True)
+    (binding / "type").write_text("pip")
+    (binding / "pip.conf").write_text("[global]\n")
+    platform = tmp_path / "platform"
+    write_platform_dir(platform, {"A": "1"}, [binding])
+    assert (platform / "env" / "A").read_text() == "1"
+    assert (platform / "bindings" / "pypi" / "pip.conf").read_text() == "[global]\n"
+    assert (platform / "bindings").stat().st_mode & 0o077 == 0
+    other = tmp_path / "other" / "pypi"
+    other.mkdir(parents=True)
+    (other / "type").write_text("pip")
+    with pytest.raises(UserError, match="Two bindings"):
+        write_platform_dir(tmp_path / "p2", {}, [binding, other])
+    with pytest.raises(UserError, match="no `type` file"):
+        write_platform_dir(tmp_path / "p3", {}, [tmp_path / "in"])
+    write_build_config(
+        tmp_path / "bc", [{"name": "P", "value": "x", "suffix": "prepend", "delim": ":"}]
+    )
+    assert (tmp_path / "bc" / "env" / "P.prepend").read_text() == "x"
+    assert (tmp_path / "bc" / "env" / "P.delim").read_text() == ":"

@@ -65,14 +65,19 @@ class Runtime:
     def children(self) -> list[int]:
         return children_of(self.proc.pid)
 
-    def stop(self):
+    def stop(self, grace: float = 20):
+        """SIGTERM, then after `grace` seconds SIGKILL to the whole process group."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(20)
+                self.proc.wait(grace)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # stragglers of either server
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
 
 
 def alive(pid: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import time
@@ -54,7 +55,8 @@ def test_workers_threads_load_metrics_and_clean_shutdown(runtime, generated):
     for pid in list(family):
         family |= set(children_of(pid))
     assert len(family) >= 5  # metrics, REST worker, gRPC supervisor and its 2 servers
-    rt.stop()
+    rt.proc.terminate()  # SIGTERM to the main process only, as a container stop does
+    rt.proc.wait(20)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(alive(p) for p in family):
         time.sleep(0.1)
@@ -101,4 +103,78 @@ def test_seldon_core_proto_import_works_without_seldon_core(runtime, generated):
     reply = stub.model.Predict(stub.pb.SeldonMessage(strData="x", meta=stub.pb.Meta(puid="q")),
                                timeout=10)
     assert (reply.strData, reply.meta.puid) == ("seldon-core class: True", "q")
+    stub.channel.close()
+
+
+# Adopts the runtime's orphans (PR_SET_CHILD_SUBREAPER), so that what happens to them
+# does not depend on this host's init, and reaps until none is left.
+SUBREAPER = """
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+subprocess.Popen(sys.argv[1:])
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+"""
+
+
+def test_grpc_processes_leave_when_the_main_process_is_killed(tmp_path):
+    argv = [sys.executable, "-c", SUBREAPER, sys.executable, "-m", "seldon_runtime",
+            "GrpcModels.Everything", "--grpc-workers", "2"]
+    rt = Runtime(tmp_path, argv)
+    grpc_family: list[int] = []
+    try:
+        rt.wait_rest()
+        rt.channel().close()
+        (main,) = rt.children()
+        family = set(children_of(main))
+        for pid in list(family):
+            family |= set(children_of(pid))
+        # the two server processes: they hold a listening socket on the gRPC port
+        grpc_family = [p for p in family if _serves(p, rt.grpc_port)]
+        assert len(grpc_family) == 2, rt.log()
+        os.kill(main, 9)  # no chance to clean up
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(alive(p) for p in grpc_family):
+            time.sleep(0.1)
+        assert not [p for p in grpc_family if alive(p)], rt.log()
+    finally:
+        for pid in grpc_family:  # leave nothing behind if the test failed
+            if alive(pid):
+                os.kill(pid, 9)
+        rt.stop()
+
+
+def _serves(pid: int, port: int) -> bool:
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except OSError:
+        return False
+    rows = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):  # grpc may use a v4-mapped v6 socket
+        with open(table) as fh:
+            rows += [line.split() for line in fh.readlines()[1:]]
+    return any(r[1].endswith(f":{port:04X}") and r[3] == "0A" and r[9] in inodes for r in rows)
+
+
+def test_rest_worker_recycling_leaves_grpc_running(runtime, generated):
+    # a recycled gunicorn worker unwinds through the start-up code; it must not
+    # stop the gRPC (or metrics) process on its way out
+    rt = runtime("GrpcModels.Everything", "--max-requests", "1")
+    rt.wait_rest()
+    stub = client(rt.channel(), generated)
+    for i in range(3):
+        reply = requests.post(f"http://127.0.0.1:{rt.http}/predict", json={"strData": f"r{i}"},
+                              timeout=10)
+        assert reply.json()["strData"] == f"r{i}"
+        time.sleep(0.3)
+    assert "Worker exiting" in rt.log()
+    assert stub.model.Predict(stub.pb.SeldonMessage(strData="still"), timeout=10).strData == "still"
+    assert requests.get(f"http://127.0.0.1:{rt.metrics}/metrics", timeout=10).status_code == 200
     stub.channel.close()

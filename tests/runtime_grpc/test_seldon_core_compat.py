@@ -50,8 +50,9 @@ from seldon_core.proto import prediction_pb2 as core
 from seldon_runtime.proto import messages as ours
 from seldon_runtime.grpc import convert
 assert google.protobuf.__version__.startswith("3.20"), google.protobuf.__version__
-theirs = json_format.ParseDict({{"data": {{"tensor": {{"shape": [1, 2], "values": [1, 2]}}}},
-                                "meta": {{"puid": "p", "tags": {{"a": "b"}}}}}}, core.SeldonMessage())
+body = {{"data": {{"tensor": {{"shape": [1, 2], "values": [1, 2]}}}},
+        "meta": {{"puid": "p", "tags": {{"a": "b"}}}}}}
+theirs = json_format.ParseDict(body, core.SeldonMessage())
 mine = convert.coerce(theirs, ours.SeldonMessage)
 assert json_format.MessageToDict(mine) == json_format.MessageToDict(theirs)
 back = core.SeldonMessage.FromString(mine.SerializeToString())
@@ -96,7 +97,7 @@ def test_same_replies_as_seldon_core_field_by_field(anchor, tmp_path):
         theirs = _client(anchor, core.grpc_port)
         mine = _client(anchor, ours.grpc_port)
     finally:
-        core.stop()
+        core.stop(grace=1)  # seldon-core's gRPC parent ignores SIGTERM
         ours.stop()
     assert [c["case"] for c in mine] == [c["case"] for c in theirs]
     successes = [(t, m) for t, m in zip(theirs, mine) if "reply" in t]

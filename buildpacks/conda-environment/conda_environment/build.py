@@ -56,6 +56,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     reasons = layer.changes(key)
     if not reasons:
         scribe.info("Reusing the conda environment: nothing it depends on changed")
+        layers.get(TOOL_LAYER, cache=True).keep()
     else:
         scribe.info(f"Creating the conda environment from {path.name}: " + ", ".join(reasons))
         layer.reset()

@@ -8,6 +8,7 @@ process environment, never through a file in a layer.
 from __future__ import annotations
 
 from pip_requirements.installer import installer_name, requirements_file
+from pip_requirements.uv import UV_LAYER
 from seldon_detect.app import describe
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
@@ -22,15 +23,18 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     name = requirements_file(ctx)
     env = pyenv.current()
+    layers = Layers(ctx.layers_dir)
     if env.reused:
         scribe.info(f"Reusing the installed {name}: it and the index settings are unchanged")
+        # keep the download caches for the next change of requirements
+        layers.get(CACHE_LAYER, cache=True).keep()
+        layers.get(UV_LAYER, cache=True).keep()
         return
     app = describe(ctx.app_dir, requirements_file=name)
     settings = index_settings(ctx, app.s2i_env)
     for line in settings.describe():
         scribe.info(line)
     version = env.version()
-    layers = Layers(ctx.layers_dir)
     cache = layers.get(CACHE_LAYER, cache=True)
     cache_key = {"python": version, "target": ctx.target.key()}
     if cache.changes(cache_key) and cache.path.exists():

@@ -55,6 +55,12 @@ class Layer:
         self.previous = {}
         return self
 
+    def keep(self) -> None:
+        """Carry a restored layer into this build unchanged (its types must be declared again,
+        or the lifecycle drops it); nothing happens when nothing was restored."""
+        if self.previous and self.path.is_dir():
+            self.commit(self.previous)
+
     def commit(self, metadata: dict[str, Any] | None = None) -> None:
         """Write `<name>.toml` atomically with `[types]` and `[metadata]`."""
         if metadata is not None:

@@ -8,6 +8,7 @@ Every layer says whether it is new, changed or identical to the previous image.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,13 +162,12 @@ def export(
         )
         lifecycle_md["sbom"] = {"sha": sha}
 
-    app_sha = add(
-        "app",
-        list(tree(app_dir, "workspace", uid, gid)),
-        _first_app_sha(previous.metadata),
-        "Application Layer",
-    )
-    lifecycle_md["app"] = [{"sha": app_sha}]
+    prev_app = [a.get("sha", "") for a in previous.metadata.get("app") or []]
+    app_shas = []
+    for n, (name, entries) in enumerate(app_layers(app_dir, metadata.get("slices", []), uid, gid)):
+        prev_sha = prev_app[n] if n < len(prev_app) else ""
+        app_shas.append(add(name, entries, prev_sha, f"Application Slice: {n + 1}"))
+    lifecycle_md["app"] = [{"sha": sha} for sha in app_shas]
     launcher_sha = add(
         "launcher",
         launcher_entries(),
@@ -261,6 +261,49 @@ def _why(prev: dict[str, Any], layer: Layer) -> str:
     return ""
 
 
-def _first_app_sha(previous: dict[str, Any]) -> str:
-    app = previous.get("app") or []
-    return app[0].get("sha", "") if app else ""
+def app_layers(
+    app_dir: Path, slices: list[dict[str, Any]], uid: int, gid: int
+) -> list[tuple[str, list[Entry]]]:
+    """The app as layers: one per slice that matches files (in order), then the rest.
+
+    A file belongs to the first slice with a glob (relative to the app dir,
+    `*` not crossing `/`) matching the file or a directory above it. Every
+    layer carries the directories above its files so it extracts alone.
+    """
+    everything = list(tree(app_dir, "workspace", uid, gid))
+    files = [e for e in everything if e.kind != "dir"]
+    dirs = {e.path: e for e in everything if e.kind == "dir"}
+    taken: set[str] = set()
+    layers = []
+    for item in slices:
+        patterns = [str(p) for p in item.get("paths", [])]
+        chosen = [
+            e
+            for e in files
+            if e.path not in taken
+            and any(_in_glob(e.path[len("workspace/") :], p) for p in patterns)
+        ]
+        if chosen:
+            taken.update(e.path for e in chosen)
+            layers.append((f"app slice {len(layers) + 1}", _with_dirs(chosen, dirs)))
+    rest = [e for e in files if e.path not in taken]
+    layers.append(("app", _with_dirs(rest, dirs, everything=True)))
+    return layers
+
+
+def _in_glob(path: str, pattern: str) -> bool:
+    """Does `pattern` match `path` or one of the directories above it?"""
+    parts, pats = path.split("/"), pattern.strip("/").split("/")
+    if len(pats) > len(parts):
+        return False
+    return all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts[: len(pats)], pats))
+
+
+def _with_dirs(
+    entries: list[Entry], dirs: dict[str, Entry], everything: bool = False
+) -> list[Entry]:
+    needed = set(dirs) if everything else {"workspace"}
+    for e in entries:
+        parts = e.path.split("/")[:-1]
+        needed.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return [dirs[d] for d in sorted(needed) if d in dirs] + entries

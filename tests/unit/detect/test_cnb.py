@@ -163,3 +163,15 @@ def test_pip_env_from_bindings_and_settings(tmp_path, monkeypatch):
     assert env["PIP_NO_CACHE_DIR"] == "1" and "PYTHONPATH" not in env
     bundle = (tmp_path / "ca-bundle.crt").read_bytes()
     assert env["PIP_CERT"] == str(tmp_path / "ca-bundle.crt") and bundle.endswith(b"CORP-CA")
+
+
+def test_keep_redeclares_a_restored_layer(tmp_path):
+    layers = Layers(tmp_path)
+    layers.get("never-built", cache=True).keep()
+    assert not (tmp_path / "never-built.toml").exists()
+    (tmp_path / "pip-cache").mkdir()
+    (tmp_path / "pip-cache.toml").write_text(dumps({"metadata": {"python": "3.11.2"}}))
+    layers.get("pip-cache", cache=True).keep()
+    assert tomllib.loads((tmp_path / "pip-cache.toml").read_text()) == {
+        "types": {"launch": False, "build": False, "cache": True},
+        "metadata": {"python": "3.11.2"}}
