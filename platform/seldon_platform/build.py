@@ -17,7 +17,7 @@ from .cache import Cache, default_root
 from .engine import Engine, find_engine
 from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
-from .imagestore import ImageStore, normalize_ref
+from .imagestore import ImageStore
 from .lifecycle import tomlfile
 from .lifecycle.descriptor import Buildpack
 from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
@@ -64,13 +64,19 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
             title=f"Build image {builder.build_image} not found",
             fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
         )
-    cache = Cache(opts.cache_root or default_root(), normalize_ref(opts.tag))
-    if opts.clear_cache:
-        scribe.info("Clearing the build cache")
-        cache.clear()
-    work = cache.work_dir()
+    cache = Cache(opts.cache_root or default_root(), store.ref(opts.tag))
     try:
-        return _build_in(work, opts, scribe, engine, store, src, project, builder, cache, start)
+        with cache.locked():
+            if opts.clear_cache:
+                scribe.info("Clearing the build cache")
+                cache.clear()
+            work = cache.work_dir()
+            try:
+                return _build_in(
+                    work, opts, scribe, engine, store, src, project, builder, cache, start
+                )
+            finally:
+                cache.discard(work)
     except OSError as err:
         if err.errno == errno.ENOSPC:
             raise UserError(
@@ -78,7 +84,6 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
             ) from err
         raise
     finally:
-        cache.discard(work)
         if src.cleanup:
             src.cleanup.cleanup()
 
@@ -217,8 +222,12 @@ def _write_output(
     opts, store: ImageStore, layout: Layout, run_ref: str, cache: Cache, scribe: Scribe
 ) -> None:
     if opts.output == "engine":
+        if store.needs_all_blobs:
+            store.fill_blobs(layout, run_ref, cache.dir.parent)
+            if store.engine.image_exists(store.ref(opts.tag)):
+                store.fill_blobs(layout, opts.tag)  # layers kept from the previous image
         store.load(layout.root, opts.tag, opts.tag)
-        scribe.info(f"Loaded {opts.tag} into {store.engine.name}")
+        scribe.info(f"Loaded {store.ref(opts.tag)} into {store.engine.name}")
         return
     store.fill_blobs(layout, run_ref, cache.dir.parent)
     out = opts.output_path

@@ -9,13 +9,15 @@ build leaves the previous cache intact.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .exporter.tarlayer import fingerprint
 from .lifecycle import tomlfile
@@ -59,6 +61,16 @@ class Cache:
         trash = Path(tempfile.mkdtemp(prefix="trash-", dir=self.dir))
         os.replace(path, trash / "x")
         _remove_in_background([str(trash)])
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the cache for one build; a second build of the same image waits."""
+        with open(self.dir / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def clear(self) -> None:
         shutil.rmtree(self.layers, ignore_errors=True)

@@ -1,11 +1,11 @@
-"""Reading images from and writing images to the engine's image store.
+"""Reading images from and writing images to the engine's image store, with skopeo.
 
-With podman the store is containers-storage, read and written with `skopeo`
-(installed with podman): layers there are uncompressed, so a layer's digest
-is its diff id and an OCI layout that leaves out blobs the store already has
-can still be copied in (they are reused, not copied). Docker is not supported
-for export yet: use `--output oci-archive` and `docker load` cannot read it
-before Docker 25, so this module says so plainly.
+podman's store is containers-storage. Its layers are uncompressed, so a
+layer's digest is its diff id, and an OCI layout that leaves out blobs the
+store already has (run image layers, unchanged launch layers) can still be
+copied in: those blobs are reused, never read. Docker's store is reached
+through skopeo's `docker-daemon:` transport, which needs every blob, so for
+docker the layout is filled from the run image and the previous image first.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +25,42 @@ from .exporter.export import RunImage
 from .exporter.image import LIFECYCLE_LABEL
 from .exporter.oci import Layout
 
+TRANSPORTS = {"podman": "containers-storage", "docker": "docker-daemon"}
+
 
 def normalize_ref(ref: str) -> str:
     """`name` -> `localhost/name:latest`, the way podman names local images."""
     first, _, rest = ref.partition("/")
     if not rest or ("." not in first and ":" not in first and first != "localhost"):
         ref = f"localhost/{ref}"
+    return with_tag(ref)
+
+
+def with_tag(ref: str) -> str:
     last = ref.rsplit("/", 1)[-1]
-    if ":" not in last and "@" not in last:
-        ref += ":latest"
-    return ref
+    return ref if ":" in last or "@" in last else ref + ":latest"
 
 
 class ImageStore:
     def __init__(self, engine: Engine):
-        if engine.name != "podman":
-            raise UserError(
-                title="Export into docker is not supported yet",
-                cause="seldon-build loads images through containers-storage (podman + skopeo).",
-                fix=[
-                    "Install podman and skopeo (`apt-get install podman skopeo runc`), "
-                    "and set SELDON_ENGINE=podman,",
-                    "or write the image with `--output oci-archive FILE`.",
-                ],
-            )
         self.engine = engine
-        self.skopeo = shutil.which("skopeo", path=engine.env.get("PATH")) or "skopeo"
+        self.transport = TRANSPORTS[engine.name]
+        #: docker-daemon takes whole images: every blob must be in the layout
+        self.needs_all_blobs = engine.name == "docker"
+        self.skopeo = shutil.which("skopeo", path=engine.env.get("PATH"))
+        if not self.skopeo:
+            raise UserError(
+                title="skopeo is not installed",
+                cause="seldon-build reads base images and loads the result with skopeo.",
+                fix=["Install it: `sudo apt-get install skopeo` (or run `make setup`)."],
+            )
+
+    def ref(self, ref: str) -> str:
+        """How the engine names `ref` (podman adds `localhost/`, docker only a tag)."""
+        return normalize_ref(ref) if self.engine.name == "podman" else with_tag(ref)
+
+    def _source(self, ref: str) -> str:
+        return f"{self.transport}:{self.ref(ref)}"
 
     def _skopeo(self, *args: str) -> bytes:
         proc = subprocess.run([self.skopeo, *args], env=self.engine.env, capture_output=True)
@@ -57,7 +68,7 @@ class ImageStore:
             raise UserError(
                 title=f"skopeo {args[0]} failed",
                 cause=proc.stderr.decode(errors="replace").strip()[-2000:],
-                fix=["Check that podman works (`podman images`) and that the image exists."],
+                fix=[f"Check that {self.engine.name} works and that the image exists."],
             )
         return proc.stdout
 
@@ -68,55 +79,65 @@ class ImageStore:
                 cause="The builder names a run image that is not in the engine's image store.",
                 fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
             )
-        ref = normalize_ref(ref)
-        manifest = json.loads(self._skopeo("inspect", "--raw", f"containers-storage:{ref}"))
-        config = json.loads(
-            self._skopeo("inspect", "--config", "--raw", f"containers-storage:{ref}")
-        )
-        return RunImage(reference=ref, config=config, layers=list(manifest.get("layers", [])))
+        manifest = json.loads(self._skopeo("inspect", "--raw", self._source(ref)))
+        config = json.loads(self._skopeo("inspect", "--config", "--raw", self._source(ref)))
+        return RunImage(reference=self.ref(ref), config=config, layers=list(manifest["layers"]))
 
     def previous(self, ref: str) -> tuple[dict[str, Any], dict[str, int]]:
         """The previous image's lifecycle metadata and its layer sizes by digest (empty if none)."""
-        ref = normalize_ref(ref)
-        if not self.engine.image_exists(ref):
+        if not self.engine.image_exists(self.ref(ref)):
             return {}, {}
-        labels = self.engine.image_labels(ref)
+        labels = self.engine.image_labels(self.ref(ref))
         try:
             metadata = json.loads(labels.get(LIFECYCLE_LABEL, "{}"))
         except json.JSONDecodeError:
             metadata = {}
-        manifest = json.loads(self._skopeo("inspect", "--raw", f"containers-storage:{ref}"))
+        manifest = json.loads(self._skopeo("inspect", "--raw", self._source(ref)))
         sizes = {layer["digest"]: layer["size"] for layer in manifest.get("layers", [])}
         return metadata, sizes
 
     def load(self, layout: Path, tag: str, ref: str) -> None:
-        """Copy the layout's image into the store; blobs missing from it must be in the store."""
-        self._skopeo(
-            "copy", "--quiet", f"oci:{layout}:{tag}", f"containers-storage:{normalize_ref(ref)}"
-        )
+        """Copy the layout's image into the engine under `ref`."""
+        self._skopeo("copy", "--quiet", f"oci:{layout}:{tag}", self._source(ref))
 
-    def fill_blobs(self, layout: Layout, ref: str, cache_dir: Path) -> None:
-        """Put the blobs of image `ref` into `layout`, so the layout stands alone."""
-        ref = normalize_ref(ref)
-        image_id = (self.engine.image_inspect(ref) or {}).get("Id", "unknown")
-        source = cache_dir / "images" / image_id
+    def fill_blobs(self, layout: Layout, ref: str, cache_dir: Path | None = None) -> None:
+        """Put the blobs of image `ref` into `layout`, so it stands alone.
+
+        With `cache_dir` (for base images, which rarely change) the image is
+        exported once per image id and kept; without, it is exported to a
+        temporary directory.
+        """
+        if cache_dir is None:
+            with tempfile.TemporaryDirectory(dir=layout.root.parent) as tmp:
+                self._export(ref, Path(tmp) / "image")
+                _link_blobs(Path(tmp) / "image", layout)
+            return
+        image_id = (self.engine.image_inspect(self.ref(ref)) or {}).get("Id", "unknown")
+        source = cache_dir / "images" / image_id.replace("sha256:", "")
         if not (source / "index.json").is_file():
             tmp = source.with_name(source.name + ".tmp")
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.parent.mkdir(parents=True, exist_ok=True)
-            self._skopeo(
-                "copy",
-                "--quiet",
-                "--dest-oci-accept-uncompressed-layers",
-                f"containers-storage:{ref}",
-                f"oci:{tmp}:image",
-            )
+            self._export(ref, tmp)
             shutil.rmtree(source, ignore_errors=True)
             os.replace(tmp, source)
-        for blob in sorted((source / "blobs" / "sha256").iterdir()):
-            target = layout.blobs / blob.name
-            if not target.exists():
-                try:
-                    os.link(blob, target)
-                except OSError:
-                    shutil.copyfile(blob, target)
+        _link_blobs(source, layout)
+
+    def _export(self, ref: str, dest: Path) -> None:
+        self._skopeo(
+            "copy",
+            "--quiet",
+            "--dest-oci-accept-uncompressed-layers",
+            self._source(ref),
+            f"oci:{dest}:image",
+        )
+
+
+def _link_blobs(source: Path, layout: Layout) -> None:
+    for blob in sorted((source / "blobs" / "sha256").iterdir()):
+        target = layout.blobs / blob.name
+        if not target.exists():
+            try:
+                os.link(blob, target)
+            except OSError:
+                shutil.copyfile(blob, target)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from typing import Any
 
 from seldon_detect.errors import UserError
 
 from .engine import Engine
 from .exporter.image import BUILD_LABEL, LIFECYCLE_LABEL, PROJECT_LABEL
-from .imagestore import normalize_ref
+from .imagestore import ImageStore
 
 #: run inside the image: one line per SBOM file with its format and component count
 _SBOM_SCRIPT = """
@@ -41,7 +40,7 @@ def describe(engine: Engine, image: str) -> str:
     lifecycle = json.loads(labels[LIFECYCLE_LABEL])
     build = json.loads(labels.get(BUILD_LABEL, "{}"))
     project = json.loads(labels.get(PROJECT_LABEL, "{}"))
-    sizes = _layer_sizes(engine, image)
+    sizes = ImageStore(engine).previous(image)[1]
     lines = [f"Image: {image}  id {info.get('Id', '')[:12]}"]
     run = lifecycle.get("runImage", {})
     lines.append(f"Run image: {run.get('reference', '?')}")
@@ -65,7 +64,10 @@ def describe(engine: Engine, image: str) -> str:
     lines.append(f"  {_size(run_total)}  run image layers")
     sbom = _sbom(engine, image) if "sbom" in lifecycle else []
     lines += ["", "SBOM:"]
-    lines += [f"  {where}: {fmt}, {n} components" for where, fmt, n in sbom] or ["  none"]
+    lines += [
+        f"  {where}: {fmt}" + (f", {n} components" if where != "could not be read" else "")
+        for where, fmt, n in sbom
+    ] or ["  none"]
     return "\n".join(lines)
 
 
@@ -101,17 +103,6 @@ def _run_layers(info: dict[str, Any], lifecycle: dict[str, Any]) -> list[str]:
     return layers[: layers.index(top) + 1] if top in layers else []
 
 
-def _layer_sizes(engine: Engine, image: str) -> dict[str, int]:
-    proc = subprocess.run(
-        ["skopeo", "inspect", "--raw", f"containers-storage:{normalize_ref(image)}"],
-        env=engine.env,
-        capture_output=True,
-    )
-    if proc.returncode != 0:
-        return {}
-    return {layer["digest"]: layer["size"] for layer in json.loads(proc.stdout).get("layers", [])}
-
-
 def _sbom(engine: Engine, image: str) -> list[tuple[str, str, int]]:
     proc = engine.run(
         "run",
@@ -125,6 +116,9 @@ def _sbom(engine: Engine, image: str) -> list[tuple[str, str, int]]:
         check=False,
         capture=True,
     )
+    if proc.returncode != 0:
+        err = proc.stderr.decode(errors="replace").strip().splitlines()
+        return [("could not be read", err[-1] if err else f"exit {proc.returncode}", 0)]
     out = []
     for line in proc.stdout.decode(errors="replace").splitlines():
         try:

@@ -63,3 +63,22 @@ def test_clear_and_old_format_index(tmp_path):
     assert cache.entries() == {}  # an index without our version is not trusted
     cache.clear()
     assert not cache.layers.exists()
+
+
+def test_lock_serializes_builds_of_one_image(tmp_path):
+    import threading
+
+    cache = Cache(tmp_path / "root", "img")
+    order = []
+
+    def second():
+        with cache.locked():
+            order.append("second")
+
+    with cache.locked():
+        other = threading.Thread(target=second)
+        other.start()
+        time.sleep(0.2)
+        order.append("first")
+    other.join(5)
+    assert order == ["first", "second"]

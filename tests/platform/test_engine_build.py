@@ -160,17 +160,19 @@ def test_secrets_reach_no_layer_config_label_or_cache(engine, builds):
     assert "using binding creds" in log  # the build did see the secret
 
 
-def test_oci_archive_output_stands_alone(engine, builds, tmp_path):
-    archive = tmp_path / "image.tar"
-    result, _ = run_build(
+@pytest.mark.parametrize("kind", ["oci-archive", "oci-layout"])
+def test_oci_outputs_stand_alone(engine, builds, tmp_path, kind):
+    out = tmp_path / "image"
+    run_build(
         builds["app"],
-        "localhost/unused:oci",
-        builds["root"] / "cache-oci",
-        output="oci-archive",
-        output_path=archive,
+        f"localhost/unused:{kind}",
+        builds["root"] / f"cache-{kind}",
+        output=kind,
+        output_path=out,
     )
+    ref = f"oci-archive:{out}" if kind == "oci-archive" else f"oci:{out}:localhost/unused:{kind}"
     proc = subprocess.run(
-        ["skopeo", "inspect", "--config", "--raw", f"oci-archive:{archive}"],
+        ["skopeo", "inspect", "--config", "--raw", ref],
         env=engine.env,
         capture_output=True,
         check=True,
@@ -178,7 +180,14 @@ def test_oci_archive_output_stands_alone(engine, builds, tmp_path):
     config = json.loads(proc.stdout)
     assert config["config"]["Entrypoint"] == ["/cnb/process/web"]
     assert "io.buildpacks.lifecycle.metadata" in config["config"]["Labels"]
-    assert not engine.image_exists("localhost/unused:oci")
+    assert not engine.image_exists(f"localhost/unused:{kind}")
+    if kind == "oci-layout":
+        # every blob the manifest names is in the layout (run image layers included)
+        index = json.loads((out / "index.json").read_text())
+        digest = index["manifests"][0]["digest"].split(":")[1]
+        manifest = json.loads((out / "blobs" / "sha256" / digest).read_text())
+        for layer in manifest["layers"]:
+            assert (out / "blobs" / "sha256" / layer["digest"].split(":")[1]).is_file()
 
 
 def test_inspect_describes_processes_layers_and_sbom(engine, builds):

@@ -185,3 +185,12 @@ def test_custom_data_reaches_the_model_as_an_any_and_comes_back(everything):
     assert reply.WhichOneof("data_oneof") == "customData"
     out = everything.pb.Status()
     assert reply.customData.Unpack(out) and out.info == "packed"
+
+
+def test_legacy_hooks_replies_are_returned_untouched(serve, models):
+    stub = serve(models.Legacy())
+    assert call(stub.model.Predict, stub.pb, {"strData": "x"}) == {"strData": "grpc:x"}
+    assert call(stub.transformer.TransformInput, stub.pb, {"strData": "y"}) == {
+        "strData": "rest-hook:y"}
+    assert call(stub.model.SendFeedback, stub.pb, {"reward": 1}, "Feedback") == {
+        "strData": "feedback:1.0"}

@@ -122,3 +122,19 @@ class CoreRaw:
         reply.strData = f"seldon-core class: {isinstance(msg, prediction_pb2.SeldonMessage)}"
         reply.meta.CopyFrom(msg.meta)
         return reply
+
+
+class Legacy:
+    """Deprecated `*_grpc` / `*_rest` hooks, still honoured on gRPC."""
+
+    def predict_grpc(self, msg):
+        return type(msg)(strData=f"grpc:{msg.strData}")
+
+    def transform_input_rest(self, msg):  # gets the message on gRPC, as in seldon-core
+        return type(msg)(strData=f"rest-hook:{msg.strData}")
+
+    def send_feedback_grpc(self, feedback):
+        return type(feedback.request)(strData=f"feedback:{feedback.reward}")
+
+    def tags(self):
+        return {"not": "added"}
