@@ -62,12 +62,8 @@ def describe(engine: Engine, image: str) -> str:
         lines.append(f"  {_size(sizes.get(sha))}  {name:32} {sha[7:19]}  {origin}")
     run_total = sum(sizes.get(d, 0) for d in _run_layers(info, lifecycle))
     lines.append(f"  {_size(run_total)}  run image layers")
-    sbom = _sbom(engine, image) if "sbom" in lifecycle else []
     lines += ["", "SBOM:"]
-    lines += [
-        f"  {where}: {fmt}" + (f", {n} components" if where != "could not be read" else "")
-        for where, fmt, n in sbom
-    ] or ["  none"]
+    lines += _sbom_lines(engine, image) if "sbom" in lifecycle else ["  none"]
     return "\n".join(lines)
 
 
@@ -103,7 +99,8 @@ def _run_layers(info: dict[str, Any], lifecycle: dict[str, Any]) -> list[str]:
     return layers[: layers.index(top) + 1] if top in layers else []
 
 
-def _sbom(engine: Engine, image: str) -> list[tuple[str, str, int]]:
+def _sbom_lines(engine: Engine, image: str) -> list[str]:
+    """One line per SBOM file in the image: where, format, number of components."""
     proc = engine.run(
         "run",
         "--rm",
@@ -118,15 +115,15 @@ def _sbom(engine: Engine, image: str) -> list[tuple[str, str, int]]:
     )
     if proc.returncode != 0:
         err = proc.stderr.decode(errors="replace").strip().splitlines()
-        return [("could not be read", err[-1] if err else f"exit {proc.returncode}", 0)]
-    out = []
-    for line in proc.stdout.decode(errors="replace").splitlines():
+        return [f"  could not be read: {err[-1] if err else f'exit {proc.returncode}'}"]
+    lines = []
+    for raw in proc.stdout.decode(errors="replace").splitlines():
         try:
-            where, fmt, n = json.loads(line)
+            where, fmt, n = json.loads(raw)
         except ValueError:
             continue
-        out.append((where, fmt, n))
-    return out
+        lines.append(f"  {where}: {fmt}, {n} components")
+    return lines or ["  none"]
 
 
 def _size(n: int | None) -> str:

@@ -85,7 +85,14 @@ def parser() -> argparse.ArgumentParser:
         prog="seldon-runtime",
         description="Serve a Python model with the Seldon Core 1.x microservice protocol.",
     )
-    p.add_argument("interface_name", help="Module and class (MyModel) or package.module.Class")
+    # Optional on the command line so that images can launch without a shell:
+    # the MODEL_NAME environment variable (which `podman run -e` overrides) fills it.
+    p.add_argument(
+        "interface_name",
+        nargs="?",
+        default=os.environ.get("MODEL_NAME") or None,
+        help="Module and class (MyModel) or package.module.Class; default: $MODEL_NAME",
+    )
     p.add_argument(
         "--service-type", choices=SERVICE_TYPES, default=os.environ.get("SERVICE_TYPE") or "MODEL"
     )
@@ -153,7 +160,10 @@ class UnknownArgs(Exception):
 
 
 def from_args(argv: Sequence[str] | None = None) -> Settings:
-    args, unknown = parser().parse_known_args(argv)
+    p = parser()
+    args, unknown = p.parse_known_args(argv)
+    if not args.interface_name:
+        p.error("the model class is missing: give it as the first argument or set MODEL_NAME")
     if unknown:
         raise UnknownArgs(unknown)
     values = vars(args)

@@ -88,3 +88,15 @@ def test_rest_timeout_annotation(tmp_path):
     assert rest_timeout_seconds(notes) == 2
     assert rest_timeout_seconds({"seldon.io/rest-timeout": "10"}) == 1
     assert read(str(tmp_path / "missing")) == {}
+
+
+def test_model_name_comes_from_the_environment_when_not_given(monkeypatch, capsys):
+    # images launch the runtime with no shell, so MODEL_NAME must be read directly
+    monkeypatch.setenv("MODEL_NAME", "pkg.mod.Model")
+    assert from_args([]).interface_name == "pkg.mod.Model"
+    assert from_args(["Other"]).interface_name == "Other"
+    monkeypatch.delenv("MODEL_NAME")
+    with pytest.raises(SystemExit) as exit_info:
+        from_args([])
+    assert exit_info.value.code == 2
+    assert "set MODEL_NAME" in capsys.readouterr().err
