@@ -178,10 +178,11 @@ def write_platform_dir(platform: Path, env: dict[str, str], bindings: list[Path]
                 "Each binding appears at /platform/bindings/<directory name>.",
                 ["Rename one of the binding directories."],
             )
-        if not (path / "type").is_file():
+        if not ((path / "type").is_file() or (path / "metadata" / "kind").is_file()):
             raise UserError(
                 f"Binding {path} has no `type` file",
-                "A service binding is a directory with a `type` file and one file per entry.",
+                "A service binding is a directory with a `type` file and one file per entry "
+                "(or a legacy CNB binding with metadata/kind).",
                 ["Add a `type` file (e.g. containing `pip`)."],
             )
         shutil.copytree(path, target, symlinks=False)
