@@ -83,6 +83,13 @@ def test_requirements_app_builds_and_reuses(make_app, lifecycle, private_index):
     assert "Reusing the Python environment" in again["seldon/python-venv"].output
     assert "Reusing the installed requirements.txt" in again["seldon/pip-requirements"].output
     assert _toml(venv / "venv.toml")["types"] == {"launch": True, "build": True, "cache": True}
+    # whether the env was reused lives in a build-only layer: the exported venv
+    # layer must not differ between a fresh and a reusing build
+    assert not list(venv.glob("venv/env.build/SELDON_PYTHON_ENV_STATE*"))
+    state = venv / "python-env-state"
+    assert (state / "env.build" / "SELDON_PYTHON_ENV_STATE.override").read_bytes() == b"reused"
+    assert _toml(venv / "python-env-state.toml")["types"] == {
+        "launch": False, "build": True, "cache": False}
     # the pip download cache survives a build that did not need it
     pip_cache = lc.layers / "seldon_pip-requirements" / "pip-cache.toml"
     assert _toml(pip_cache)["types"] == {"launch": False, "build": False, "cache": True}

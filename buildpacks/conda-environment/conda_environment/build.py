@@ -82,7 +82,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
             _pip_section(conda, prefix, ctx, scribe)
     layer.prepend_path("PATH", str(prefix / "bin"), scope="launch")
     layer.default_env("CONDA_PREFIX", str(prefix), scope="launch")
-    pyenv.announce(layer, prefix, reused=not reasons)
+    pyenv.announce(layers, layer, prefix, reused=not reasons)
     layer.commit(key)
 
 

@@ -55,6 +55,6 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
                 "Cannot create a virtual environment", result.output,
                 ["The build image needs python3-venv (Debian) for python3 -m venv."],
             )
-    pyenv.announce(layer, layer.path, reused=not reasons)
+    pyenv.announce(layers, layer, layer.path, reused=not reasons)
     layer.default_env("VIRTUAL_ENV", str(layer.path), scope="launch")
     layer.commit(key)

@@ -18,10 +18,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from seldon_detect.cnb.layers import Layer
+from seldon_detect.cnb.layers import Layer, Layers
 from seldon_detect.errors import UserError
 
 PLAN_NAME = "python-env"
+#: build-only layer for the state, so the launch layer's bytes do not depend on it
+STATE_LAYER = "python-env-state"
 ENV_PREFIX = "SELDON_PYTHON_ENV"
 ENV_STATE = "SELDON_PYTHON_ENV_STATE"
 
@@ -43,10 +45,16 @@ class PythonEnv:
         return out.stdout.strip()
 
 
-def announce(layer: Layer, prefix: Path, reused: bool) -> None:
-    """Called by the provider: publish the environment to later buildpacks."""
+def announce(layers: Layers, layer: Layer, prefix: Path, reused: bool) -> None:
+    """Called by the provider: publish the environment to later buildpacks.
+
+    The prefix lives in the environment's own layer; the state changes from
+    build to build, so it goes into a build-only layer that is never exported.
+    """
     layer.override_env(ENV_PREFIX, str(prefix), scope="build")
-    layer.override_env(ENV_STATE, "reused" if reused else "fresh", scope="build")
+    state = layers.get(STATE_LAYER, build=True).reset()
+    state.override_env(ENV_STATE, "reused" if reused else "fresh", scope="build")
+    state.commit({})
 
 
 def current() -> PythonEnv:
