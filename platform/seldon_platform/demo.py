@@ -81,7 +81,7 @@ def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe)
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        seconds = wait_ready(f"{base}/health/ping", lambda: _running(engine, name))
+        seconds = wait_ready(f"{base}/health/ping", lambda: container_running(engine, name))
         scribe.info(f"{image} answers /health/ping after {seconds:.1f}s")
         return predict(base, payload)
     except UserError:
@@ -93,7 +93,7 @@ def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe)
         engine.run("rm", "-f", name, check=False, capture=True)
 
 
-def _running(engine: Engine, name: str) -> bool:
+def container_running(engine: Engine, name: str) -> bool:
     proc = engine.run(
         "container", "inspect", "--format", "{{.State.Running}}", name, check=False, capture=True
     )
