@@ -97,13 +97,18 @@ class PipRunner:
 
 
 def ca_bundle(bindings: list[Binding], scratch: Path) -> Path | None:
-    """System CAs plus every certificate of the `ca-certificates` bindings, in `scratch`."""
+    """System CAs plus every certificate of the `ca-certificates` bindings, in `scratch`.
+
+    With no binding it is the system bundle itself: pip inside a conda prefix and
+    uv carry their own CA lists, which know nothing of a site's TLS proxy or the
+    certificates the platform mounted into the build container.
+    """
     certs = []
     for binding in bindings_of_type(bindings, "ca-certificates"):
         certs += sorted(p for p in binding.entries_dir.iterdir()
                         if p.is_file() and p.name not in ("type", "provider"))
     if not certs:
-        return None
+        return SYSTEM_CA_BUNDLE if SYSTEM_CA_BUNDLE.is_file() else None
     bundle = scratch / "ca-bundle.crt"
     parts = [SYSTEM_CA_BUNDLE.read_bytes()] if SYSTEM_CA_BUNDLE.is_file() else []
     parts += [p.read_bytes() for p in certs]

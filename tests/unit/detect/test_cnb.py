@@ -175,3 +175,21 @@ def test_keep_redeclares_a_restored_layer(tmp_path):
     assert tomllib.loads((tmp_path / "pip-cache.toml").read_text()) == {
         "types": {"launch": False, "build": False, "cache": True},
         "metadata": {"python": "3.11.2"}}
+
+
+def test_installers_get_the_system_ca_bundle_without_a_binding(tmp_path, monkeypatch):
+    # pip in a conda prefix and uv ship their own CA lists; the system bundle is
+    # the one that knows the site's TLS proxy
+    from seldon_detect.cnb import pip as cnb_pip
+    from seldon_detect.indexes import IndexSettings
+
+    for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"):
+        monkeypatch.delenv(name, raising=False)
+    system = tmp_path / "system-ca.crt"
+    system.write_text("SYSTEM-CA")
+    monkeypatch.setattr(cnb_pip, "SYSTEM_CA_BUNDLE", system)
+    env = cnb_pip.PipRunner(tmp_path / "python", IndexSettings(), []).env(tmp_path)
+    assert env["PIP_CERT"] == env["SSL_CERT_FILE"] == env["REQUESTS_CA_BUNDLE"] == str(system)
+    monkeypatch.setattr(cnb_pip, "SYSTEM_CA_BUNDLE", tmp_path / "absent.crt")
+    env = cnb_pip.PipRunner(tmp_path / "python", IndexSettings(), []).env(tmp_path)
+    assert "PIP_CERT" not in env and "SSL_CERT_FILE" not in env
