@@ -8,44 +8,14 @@ top-level `proto` or `tensorflow` module shadows anything.
 
 from __future__ import annotations
 
-import importlib
-import re
-import sys
 from pathlib import Path
 from types import SimpleNamespace
+
+from protoc_client import generate as generate_client
 
 PACKAGE = "seldon_e2e_client"
 
 
 def generate(out_root: Path) -> SimpleNamespace:
-    """`prediction_pb2`, `prediction_pb2_grpc` and `json_format`, compiled into `out_root`."""
-    import grpc_tools
-    from google.protobuf import json_format
-    from grpc_tools import protoc
-
-    from seldon_runtime.proto.build import SOURCES
-
-    if f"{PACKAGE}.proto.prediction_pb2" not in sys.modules:
-        out = out_root / PACKAGE
-        out.mkdir(parents=True, exist_ok=True)
-        files = ["proto/prediction.proto"] + [
-            f"tensorflow/core/framework/{n}.proto"
-            for n in ("tensor", "tensor_shape", "types", "resource_handle")
-        ]
-        well_known = Path(grpc_tools.__file__).parent / "_proto"
-        code = protoc.main(["protoc", f"-I{SOURCES}", f"-I{well_known}", f"--python_out={out}",
-                            f"--grpc_python_out={out}", *files])
-        assert code == 0, "protoc could not compile prediction.proto"
-        for path in out.rglob("*.py"):
-            path.write_text(re.sub(r"^from (tensorflow|proto)\b", rf"from {PACKAGE}.\1",
-                                   path.read_text(), flags=re.M))
-        for folder in [out, *(p for p in out.rglob("*") if p.is_dir())]:
-            (folder / "__init__.py").touch()
-        sys.path.insert(0, str(out_root))
-    try:
-        pb2 = importlib.import_module(f"{PACKAGE}.proto.prediction_pb2")
-        pb2_grpc = importlib.import_module(f"{PACKAGE}.proto.prediction_pb2_grpc")
-    finally:
-        if str(out_root) in sys.path:
-            sys.path.remove(str(out_root))
-    return SimpleNamespace(pb2=pb2, grpc=pb2_grpc, json_format=json_format)
+    """`pb2`, `grpc` (prediction_pb2_grpc) and `json_format`, compiled into `out_root`."""
+    return generate_client(out_root, PACKAGE)

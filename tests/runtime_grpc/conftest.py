@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-from seldon_runtime.proto.build import SOURCES
+from protoc_client import generate
 
 CLIENT_PACKAGE = "seldon_wire_client"
 
@@ -24,32 +22,8 @@ def generated(tmp_path_factory):
     generated imports are moved under one package so nothing named `tensorflow`
     or `proto` shadows real packages.
     """
-    import grpc_tools
-    from grpc_tools import protoc
-
-    root = tmp_path_factory.mktemp("generated")
-    out = root / CLIENT_PACKAGE
-    out.mkdir()
-    files = ["proto/prediction.proto"] + [
-        f"tensorflow/core/framework/{n}.proto"
-        for n in ("tensor", "tensor_shape", "types", "resource_handle")
-    ]
-    assert protoc.main(["protoc", f"-I{SOURCES}",
-                        f"-I{Path(grpc_tools.__file__).parent / '_proto'}", f"--python_out={out}",
-                        f"--grpc_python_out={out}", *files]) == 0
-    for path in out.rglob("*.py"):
-        text = re.sub(r"^from (tensorflow|proto)\b", rf"from {CLIENT_PACKAGE}.\1",
-                      path.read_text(), flags=re.M)
-        path.write_text(text)
-    for d in [out, *(p for p in out.rglob("*") if p.is_dir())]:
-        (d / "__init__.py").touch()
-    sys.path.insert(0, str(root))
-    try:
-        pb2 = importlib.import_module(f"{CLIENT_PACKAGE}.proto.prediction_pb2")
-        grpc_mod = importlib.import_module(f"{CLIENT_PACKAGE}.proto.prediction_pb2_grpc")
-    finally:
-        sys.path.remove(str(root))
-    return SimpleNamespace(prediction_pb2=pb2, prediction_pb2_grpc=grpc_mod)
+    client = generate(tmp_path_factory.mktemp("generated"), CLIENT_PACKAGE)
+    return SimpleNamespace(prediction_pb2=client.pb2, prediction_pb2_grpc=client.grpc)
 
 
 MODELS = Path(__file__).parent / "models"
