@@ -221,6 +221,13 @@ def _end_group(pgid: int) -> None:
             time.sleep(1)
 
 
+def tool_lines(text: str) -> str:
+    """The lines of a shell text that call our CLIs (continuations folded), for the
+    grammar checks: the rest (heredocs, multi-line quotes) need not split as words."""
+    lines = text.replace("\\\n", " ").splitlines()
+    return "\n".join(line for line in lines if re.search(r"\bseldon-(build|s2i)\b", line))
+
+
 def normalised(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
