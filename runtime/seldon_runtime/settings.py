@@ -33,7 +33,7 @@ def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "t", "yes", "y", "on")
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int | None) -> int | None:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
@@ -133,11 +133,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--grpc-threads", type=int, default=_env_int("GRPC_THREADS", 1))
     p.add_argument("--grpc-workers", type=int, default=_env_int("GRPC_WORKERS", 1))
     # Additions of this runtime.
-    timeout_env = os.environ.get("GUNICORN_TIMEOUT")
     p.add_argument(
         "--timeout",
         type=int,
-        default=int(timeout_env) if timeout_env else None,
+        default=_env_int("GUNICORN_TIMEOUT", None),
         help=f"seconds a request may take before its worker is restarted (default {DEFAULT_TIMEOUT}"
         ", or the seldon.io/rest-timeout annotation)",
     )

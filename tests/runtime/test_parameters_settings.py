@@ -100,3 +100,12 @@ def test_model_name_comes_from_the_environment_when_not_given(monkeypatch, capsy
         from_args([])
     assert exit_info.value.code == 2
     assert "set MODEL_NAME" in capsys.readouterr().err
+
+
+def test_a_non_numeric_integer_variable_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "ten")
+    with pytest.raises(SystemExit) as exit_info:
+        from_args(["M"])
+    assert "GUNICORN_TIMEOUT='ten' is not an integer" in str(exit_info.value.code)
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "30")
+    assert from_args(["M"]).timeout == 30
