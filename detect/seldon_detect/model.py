@@ -50,6 +50,32 @@ def is_runtime_key(key: str) -> bool:
     return key in RUNTIME_KEYS or key.startswith(RUNTIME_PREFIXES)
 
 
+_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIAL", re.I)
+_CREDENTIAL_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]*@")
+
+
+def is_secret(key: str, value: str) -> bool:
+    """A secret-looking name, or a URL with `user:password@` in its value."""
+    return bool(_SECRET_NAME.search(key) or _CREDENTIAL_URL.search(value))
+
+
+def secret_warnings(s2i_env: list[EnvEntry]) -> list[str]:
+    """One warning per committed secret in `.s2i/environment`, naming the key and line.
+
+    s2i bakes every key of that file into the image; we keep secrets out of it
+    (build keys are used for the build only, other secrets are dropped), and
+    say so, since the value still sits in the repository.
+    """
+    return [
+        f".s2i/environment:{e.line}: {e.key} looks like a secret; it is "
+        + ("used for this build only and " if is_build_key(e.key) else "")
+        + "not put into the image. Pass it at build time instead (--env/-e or a pip "
+        "binding) and remove it from the repository."
+        for e in s2i_env
+        if is_secret(e.key, e.value)
+    ]
+
+
 @dataclass
 class ModelConfig:
     model_name: str
@@ -74,9 +100,9 @@ def resolve_model_config(
 ) -> ModelConfig:
     """Merge `.s2i/environment` and the build env, infer and validate the model settings."""
     file_env = {e.key: e.value for e in s2i_env}
-    merged = {k: v for k, v in file_env.items() if not is_build_key(k)}
+    merged = {k: v for k, v in file_env.items() if not is_build_key(k) and not is_secret(k, v)}
     merged.update({k: v for k, v in build_env.items() if is_runtime_key(k)})
-    warnings = []
+    warnings = secret_warnings(s2i_env)
 
     name = merged.get("MODEL_NAME", "").strip()
     if "MODEL_NAME" in build_env:
