@@ -35,7 +35,8 @@ DEFAULT_EXAMPLES = ["sklearn-iris", "numpy-setup-py"]
 # step lines the buildpacks print when they install something, e.g.
 # "pip install -r requirements.txt: done in 10.0s"
 INSTALL_STEP = re.compile(
-    r"^\s*((?:uv )?pip install|python[\d.]* -m venv|conda|micromamba|rattler)[^\n]*: done in ([\d.]+)s",
+    r"^\s*((?:uv )?pip install|python[\d.]* -m venv|conda|micromamba|rattler)"
+    r"[^\n]*: done in ([\d.]+)s",
     re.M,
 )
 VENV_LAYER = re.compile(r"seldon/(?:python-venv|conda-environment):\S+ \(([\d.]+) MB\)")
