@@ -17,6 +17,7 @@ from typing import Mapping
 
 from seldon_detect.envfile import EnvEntry
 from seldon_detect.errors import UserError
+from seldon_detect.scribe import has_credentials
 
 SERVICE_TYPES = ("MODEL", "ROUTER", "TRANSFORMER", "OUTPUT_TRANSFORMER", "COMBINER",
                  "OUTLIER_DETECTOR")
@@ -51,12 +52,11 @@ def is_runtime_key(key: str) -> bool:
 
 
 _SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIAL", re.I)
-_CREDENTIAL_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]*@")
 
 
 def is_secret(key: str, value: str) -> bool:
-    """A secret-looking name, or a URL with `user:password@` in its value."""
-    return bool(_SECRET_NAME.search(key) or _CREDENTIAL_URL.search(value))
+    """A secret-looking name, or a URL with `user[:password]@` in its value."""
+    return bool(_SECRET_NAME.search(key)) or has_credentials(value)
 
 
 def secret_warnings(s2i_env: list[EnvEntry]) -> list[str]:

@@ -15,6 +15,11 @@ from typing import Iterator, TextIO
 _CREDENTIALS_IN_URL = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@")
 
 
+def has_credentials(text: str) -> bool:
+    """True when a URL in `text` carries `user[:password]@`."""
+    return _CREDENTIALS_IN_URL.search(text) is not None
+
+
 def redact(text: str) -> str:
     """Replace `user[:password]@` in every URL of `text` with `***@`."""
     return _CREDENTIALS_IN_URL.sub(r"\g<scheme>***@", text)

@@ -45,17 +45,18 @@ def test_secrets_in_the_s2i_environment_file_are_named_and_kept_out_of_the_image
         "EXTRA_INDEX_URL=https://alice:s3cret@pypi.example/simple\n"
         "export API_TOKEN='abc'\n"
         "FEATURE_STORE=https://bob:hunter2@store.example/\n"
-        "PIP_TRUSTED_HOST=pypi.example\n",
+        "PIP_TRUSTED_HOST=pypi.example\n"
+        "MODEL_STORE=https://ghp_tokenonly@store.example/m\n",
         ".s2i/environment",
     )
     config = resolve_model_config(app, entries, {})
     assert config.launch_env == {"MODEL_NAME": "M", "SERVICE_TYPE": "MODEL"}
     named = [w.split(" looks like a secret")[0] for w in config.warnings]
     assert named == [".s2i/environment:2: EXTRA_INDEX_URL", ".s2i/environment:3: API_TOKEN",
-                     ".s2i/environment:4: FEATURE_STORE"]
+                     ".s2i/environment:4: FEATURE_STORE", ".s2i/environment:6: MODEL_STORE"]
     assert "used for this build only" in config.warnings[0]
     assert "used for this build only" not in config.warnings[1]
-    assert not any("s3cret" in w or "hunter2" in w for w in config.warnings)
+    assert not any("s3cret" in w or "hunter2" in w or "ghp_" in w for w in config.warnings)
 
 
 @pytest.mark.parametrize("env, words", [
