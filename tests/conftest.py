@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,17 @@ def stack_images(engine):
     from seldon_platform.stacks import ensure_stacks
 
     return ensure_stacks(engine, Scribe(quiet=True))
+
+
+@pytest.fixture(scope="session")
+def seldon_core_venv() -> Path:
+    """A venv with seldon-core 1.18.2 and its old pins (cached; shared with bench/)."""
+    sys.path.insert(0, str(REPO / "bench" / "runtime"))
+    try:
+        import anchor_venv
+    finally:
+        sys.path.remove(str(REPO / "bench" / "runtime"))
+    return anchor_venv.ensure()
 
 
 @pytest.fixture(scope="session")

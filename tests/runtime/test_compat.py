@@ -2,7 +2,6 @@
 
 import importlib.util
 import os
-import sys
 
 import pytest
 import requests
@@ -28,13 +27,8 @@ def test_shims_resolve_to_runtime_classes_without_seldon_core(server_factory):
 
 
 @pytest.fixture(scope="module")
-def anchor_python():
-    sys.path.insert(0, str(REPO / "bench" / "runtime"))
-    try:
-        import anchor_venv
-    finally:
-        sys.path.pop(0)
-    return anchor_venv.ensure() / "bin" / "python"
+def anchor_python(seldon_core_venv):
+    return seldon_core_venv / "bin" / "python"
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,8 @@ HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="module")
-def anchor():
-    sys.path.insert(0, str(REPO / "bench" / "runtime"))
-    try:
-        import anchor_venv
-    finally:
-        sys.path.pop(0)
-    return anchor_venv.ensure()
+def anchor(seldon_core_venv):
+    return seldon_core_venv
 
 
 def _env() -> dict:
