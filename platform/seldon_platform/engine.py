@@ -85,9 +85,7 @@ class Engine:
         return self.image_inspect(ref) is not None
 
     def image_labels(self, ref: str) -> dict[str, str]:
-        info = self.image_inspect(ref) or {}
-        config = info.get("Config") or {}
-        return dict(config.get("Labels") or info.get("Labels") or {})
+        return labels_of(self.image_inspect(ref) or {})
 
     def network_args(self) -> list[str]:
         """Arguments that let a container reach the package indexes like the host does."""
@@ -95,6 +93,12 @@ class Engine:
         if HOST_CA_BUNDLE.is_file():
             args += ["-v", f"{HOST_CA_BUNDLE}:{HOST_CA_BUNDLE}:ro"]
         return args
+
+
+def labels_of(info: dict) -> dict[str, str]:
+    """The labels of an image inspect document (podman and docker place them alike)."""
+    config = info.get("Config") or {}
+    return dict(config.get("Labels") or info.get("Labels") or {})
 
 
 def find_engine(env: Mapping[str, str] | None = None) -> Engine:

@@ -20,7 +20,7 @@ from typing import Any
 
 from seldon_detect.errors import UserError
 
-from .engine import Engine
+from .engine import Engine, labels_of
 from .exporter.export import RunImage
 from .exporter.image import LIFECYCLE_LABEL
 from .exporter.oci import Layout
@@ -85,9 +85,10 @@ class ImageStore:
 
     def previous(self, ref: str) -> tuple[dict[str, Any], dict[str, int]]:
         """The previous image's lifecycle metadata and its layer sizes by digest (empty if none)."""
-        if not self.engine.image_exists(self.ref(ref)):
+        info = self.engine.image_inspect(self.ref(ref))
+        if info is None:
             return {}, {}
-        labels = self.engine.image_labels(self.ref(ref))
+        labels = labels_of(info)
         try:
             metadata = json.loads(labels.get(LIFECYCLE_LABEL, "{}"))
         except json.JSONDecodeError:

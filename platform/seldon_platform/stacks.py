@@ -22,7 +22,7 @@ from pathlib import Path
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
-from seldon_platform.engine import Engine
+from seldon_platform.engine import Engine, labels_of
 
 SUITE = "bookworm"
 STACK_ID = "io.seldon.stacks.bookworm"
@@ -122,10 +122,11 @@ def ensure_stacks(
 
 
 def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe) -> bool:
-    labels = engine.image_labels(ref) if engine.image_exists(ref) else None
-    if labels is None:
+    info = engine.image_inspect(ref)
+    if info is None:
         scribe.info(f"{ref}: not built yet")
         return False
+    labels = labels_of(info)
     if force:
         scribe.info(f"{ref}: rebuilding (--force)")
         return False
