@@ -20,10 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from seldon_platform.demo import container_running, free_port, wait_ready
+from seldon_detect.scribe import Scribe
+from seldon_platform.demo import served
 from seldon_platform.engine import find_engine
 from seldon_platform.stacks import StackImages
 
@@ -60,14 +60,8 @@ def install_seconds(log: str) -> tuple[float, int]:
 
 
 def startup_seconds(engine, image: str) -> float:
-    port = free_port()
-    name = f"bench-build-{uuid.uuid4().hex[:8]}"
-    engine.run("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:9000", image, capture=True)
-    try:
-        url = f"http://127.0.0.1:{port}/health/ping"
-        return wait_ready(url, lambda: container_running(engine, name), timeout=120)
-    finally:
-        engine.run("rm", "-f", name, check=False, capture=True)
+    with served(engine, image, Scribe(quiet=True), timeout=120) as (_, seconds):
+        return seconds
 
 
 def bench_example(engine, name: str, run_bytes: int) -> dict:

@@ -8,6 +8,8 @@ the end, also when something fails.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import socket
 import sys
@@ -16,7 +18,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
@@ -66,7 +68,14 @@ def predict(base: str, payload: dict) -> dict:
         ) from err
 
 
-def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe) -> dict:
+@contextlib.contextmanager
+def served(
+    engine: Engine, image: str, scribe: Scribe, timeout: float = 90.0
+) -> Iterator[tuple[str, float]]:
+    """Run `image` with its REST port on 127.0.0.1; yields (base URL, seconds until ready).
+
+    The container's output is shown when something fails, and it is always removed.
+    """
     port = free_port()
     name = f"seldon-demo-{uuid.uuid4().hex[:8]}"
     engine.run(
@@ -81,9 +90,9 @@ def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe)
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        seconds = wait_ready(f"{base}/health/ping", lambda: container_running(engine, name))
-        scribe.info(f"{image} answers /health/ping after {seconds:.1f}s")
-        return predict(base, payload)
+        alive = functools.partial(container_running, engine, name)
+        seconds = wait_ready(f"{base}/health/ping", alive, timeout=timeout)
+        yield base, seconds
     except UserError:
         logs = engine.run("logs", name, check=False, capture=True)
         output = (logs.stdout or b"") + (logs.stderr or b"")
@@ -91,6 +100,12 @@ def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe)
         raise
     finally:
         engine.run("rm", "-f", name, check=False, capture=True)
+
+
+def serve_and_predict(engine: Engine, image: str, payload: dict, scribe: Scribe) -> dict:
+    with served(engine, image, scribe) as (base, seconds):
+        scribe.info(f"{image} answers /health/ping after {seconds:.1f}s")
+        return predict(base, payload)
 
 
 def container_running(engine: Engine, name: str) -> bool:
