@@ -8,7 +8,7 @@ set -euo pipefail
 declare -A TOOLS=(
   [podman]=podman [buildah]=buildah [skopeo]=skopeo [runc]=runc
   [fuse-overlayfs]=fuse-overlayfs [newuidmap]=uidmap [debootstrap]=debootstrap
-  [wrk]=wrk [git]=git [patchelf]=patchelf
+  [wrk]=wrk [h2load]=nghttp2-client [git]=git [patchelf]=patchelf
 )
 
 missing=()

@@ -2,27 +2,26 @@
 
 One invocation builds (or reuses) the seldon-core venv, starts both servers
 with the same gRPC worker and thread counts, and drives
-`seldon.protos.Model/Predict` with a grpc.aio client keeping 8 calls in
-flight over one channel (127.0.0.1 only), for a 1x4 and a 100x10 tensor.
-Runs alternate between the servers in short rounds, so a busy machine
-slows both alike; latencies of all rounds are pooled. It prints req/s, p50,
-p99 and the server's CPU time per request (all its processes; the figure
-that does not depend on what else the machine is doing) and the ratios.
+`seldon.protos.Model/Predict` keeping 8 calls in flight over one HTTP/2
+connection (127.0.0.1 only), for a 1x4 and a 100x10 tensor, with h2load or a
+grpc.aio client (`drivers.py`). Runs alternate between the servers in short
+rounds, so a busy machine slows both alike; latencies of all rounds are
+pooled. It prints req/s, p50, p99 and the server's CPU time per request (all
+its processes; the figure that does not depend on what else the machine is
+doing) and the ratios.
 
-    .venv/bin/python bench/grpc/run.py [--rounds 3] [--duration 4] [--grpc-workers 1]
+    .venv/bin/python bench/grpc/run.py [--client h2load|python] [--rounds 3] [--duration 4]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import grpc
@@ -31,6 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench" / "runtime"))
 import anchor_venv  # noqa: E402
+from drivers import DRIVERS, expected_reply  # noqa: E402
 
 from seldon_runtime.proto import messages as pb  # noqa: E402
 
@@ -84,29 +84,11 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-async def drive(port: int, request: bytes, duration: float, warmup: float) -> list[float]:
-    """Keep IN_FLIGHT calls going for `duration` seconds; latencies (s) of completed calls."""
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-        call = channel.unary_unary(PREDICT)  # bytes in, bytes out: minimal client work
-        reply = await call(request, timeout=30)
-        check = pb.SeldonMessage.FromString(reply)
-        assert check.WhichOneof("data_oneof") == "data", check
-        latencies: list[float] = []
-        start = time.perf_counter()
-        measure_from = start + warmup
-        end = measure_from + duration
-
-        async def worker() -> None:
-            while True:
-                t0 = time.perf_counter()
-                if t0 >= end:
-                    return
-                await call(request, timeout=30)  # an error fails the benchmark
-                if t0 >= measure_from:
-                    latencies.append(time.perf_counter() - t0)
-
-        await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
-    return latencies
+def check_same(workload: str, replies: list[bytes]) -> None:
+    """Both servers must answer the same tensor, or the comparison means nothing."""
+    tensors = [pb.SeldonMessage.FromString(r).data.tensor for r in replies]
+    if any(t != tensors[0] for t in tensors):
+        raise SystemExit(f"{workload}: the servers answer differently: {tensors}")
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -123,6 +105,7 @@ def group_cpu_seconds(pgid: int) -> float:
 
 
 def summary(latencies: list[float], seconds: float, cpu: float) -> dict:
+    """req/s, p50 and p99 (ms) and server CPU (us) per request."""
     lat = np.array(latencies) * 1000
     return {
         "rps": len(lat) / seconds,
@@ -174,12 +157,15 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--grpc-workers", type=int, default=1)
     parser.add_argument("--grpc-threads", type=int, default=1)
+    parser.add_argument("--client", choices=sorted(DRIVERS), default="h2load",
+                        help="load driver (default h2load, Debian package nghttp2-client)")
     args = parser.parse_args()
+    driver = DRIVERS[args.client](IN_FLIGHT)
 
     anchor = anchor_venv.ensure()
     loads = workloads()
-    # (workload, server) -> [latencies, server CPU seconds]
-    pooled: dict = {(w, n): [[], 0.0] for w in loads for n, _, _ in servers(anchor, args)}
+    # (workload, server) -> [latencies, server CPU seconds, measured seconds]
+    pooled: dict = {(w, n): [[], 0.0, 0.0] for w in loads for n, _, _ in servers(anchor, args)}
     names = [n for n, _, _ in servers(anchor, args)]
     with tempfile.TemporaryDirectory(prefix="grpc-bench-") as tmp:
         work = Path(tmp)
@@ -198,18 +184,21 @@ def main() -> int:
                 }
                 procs.append(start(cmd, work, env, grpc_port, work / f"{len(procs)}.log"))
                 ports[name] = grpc_port
+            replies = {(w, n): expected_reply(ports[n], PREDICT, request)
+                       for w, request in loads.items() for n in names}
+            for workload in loads:
+                check_same(workload, [replies[workload, n] for n in names])
             for i in range(args.rounds):
                 for workload, request in loads.items():
                     for name in names:
                         pgid = procs[names.index(name)].pid
-                        cpu0 = group_cpu_seconds(pgid)
-                        got = asyncio.run(drive(ports[name], request, args.duration, args.warmup))
-                        # includes the warm-up calls: counted in the per-request figure below
-                        cpu = (group_cpu_seconds(pgid) - cpu0) * args.duration / (
-                            args.duration + args.warmup)
-                        pooled[workload, name][0].extend(got)
-                        pooled[workload, name][1] += cpu
-                        r = summary(got, args.duration, cpu)
+                        got = driver.run(ports[name], PREDICT, request, replies[workload, name],
+                                         args.duration, args.warmup,
+                                         lambda pgid=pgid: group_cpu_seconds(pgid))
+                        pooled[workload, name][0].extend(got.latencies)
+                        pooled[workload, name][1] += got.cpu
+                        pooled[workload, name][2] += got.seconds
+                        r = summary(got.latencies, got.seconds, got.cpu)
                         print(f"round {i + 1} {name:>20} {workload:>14}: {r['rps']:8.0f} req/s  "
                               f"p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  "
                               f"cpu {r['cpu_us']:6.0f} us/req", file=sys.stderr)
@@ -217,13 +206,12 @@ def main() -> int:
             for proc in procs:
                 stop(proc)
     results = {
-        w: {n: summary(pooled[w, n][0], args.duration * args.rounds, pooled[w, n][1])
-            for n in names}
+        w: {n: summary(pooled[w, n][0], pooled[w, n][2], pooled[w, n][1]) for n in names}
         for w in loads
     }
     print(f"\ngRPC Model/Predict, {args.grpc_workers} worker(s) x {args.grpc_threads} thread(s), "
-          f"{IN_FLIGHT} calls in flight, {args.rounds} x {args.duration:.0f} s per server and "
-          "workload\n")
+          f"{IN_FLIGHT} calls in flight ({driver.name}), {args.rounds} x {args.duration:.0f} s per "
+          "server and workload\n")
     print(table(results, names))
     return 0
 
