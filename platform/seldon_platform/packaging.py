@@ -36,6 +36,8 @@ from seldon_detect import _toml
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
+from . import wheelstrip
+
 REPO = Path(__file__).resolve().parents[2]
 STAMP = ".inputs-digest"
 #: pure-Python packages vendored into every buildpack: (import name, distribution)
@@ -125,7 +127,7 @@ def _tomli_wheel(cache: Path, scribe: Scribe) -> Path:
 def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
     """The seldon-runtime wheel and its dependencies for the stack, cached by runtime inputs."""
     runtime = REPO / "runtime"
-    inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime")]
+    inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime"), STRIPPER]
     key = _digest(inputs, [STACK_PYTHON, *STACK_PLATFORMS])[:16]
     target = cache / f"runtime-{key}"
     if not (target / ".complete").exists():
@@ -140,12 +142,32 @@ def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
                 _pip(["download", "-q", "--only-binary=:all:", "--python-version", STACK_PYTHON,
                       "--implementation", "cp", *_platform_args(plat), "--platform", "any",
                       "-d", str(target), str(wheel)], scribe, "pip download (runtime deps)")
+        _strip_debug(target, scribe)
         (target / ".complete").write_text(key, encoding="utf-8")
     return sorted(target.glob("*.whl"))
 
 
+STRIPPER = Path(wheelstrip.__file__)  # its changes re-package the bundled wheels
+
+
+def _strip_debug(target: Path, scribe: Scribe) -> None:
+    """Debug sections out of the bundled wheels' extensions (see wheelstrip)."""
+    for wheel in sorted(target.glob("*.whl")):
+        arch = wheelstrip.wheel_arch(wheel)
+        if arch is None or not wheelstrip.wanted(wheel):
+            continue
+        tool = wheelstrip.strip_tool(arch)
+        if tool is None:
+            scribe.info(f"{wheel.name}: left unstripped, {wheelstrip.STRIP_TOOLS[arch]} is "
+                        f"missing (apt-get install {wheelstrip.STRIP_PACKAGES[arch]})")
+            continue
+        saved = wheelstrip.strip_wheel(wheel, tool)
+        if saved:
+            scribe.info(f"{wheel.name}: {saved // 1024:,} KiB of debug sections removed")
+
+
 def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
-    target = cache / "rattler"
+    target = cache / f"rattler-{_digest([STRIPPER], [RATTLER_SPEC])[:16]}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
@@ -154,6 +176,7 @@ def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
                 _pip(["download", "-q", "--no-deps", "--only-binary=:all:", "--python-version",
                       STACK_PYTHON, "--implementation", "cp", *_platform_args(plat),
                       "-d", str(target), RATTLER_SPEC], scribe, "pip download py-rattler")
+        _strip_debug(target, scribe)
         (target / ".complete").write_text(RATTLER_SPEC, encoding="utf-8")
     return sorted(target.glob("*.whl"))
 

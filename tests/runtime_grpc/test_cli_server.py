@@ -178,3 +178,47 @@ def test_rest_worker_recycling_leaves_grpc_running(runtime, generated):
     assert stub.model.Predict(stub.pb.SeldonMessage(strData="still"), timeout=10).strData == "still"
     assert requests.get(f"http://127.0.0.1:{rt.metrics}/metrics", timeout=10).status_code == 200
     stub.channel.close()
+
+
+def _grpc_servers(rt: Runtime) -> list[int]:
+    family = set(rt.children())
+    for pid in list(family):
+        family |= set(children_of(pid))
+    return [p for p in family if _serves(p, rt.grpc_port)]
+
+
+def test_a_dead_grpc_worker_is_replaced(runtime, generated):
+    rt = runtime("GrpcModels.Everything")
+    rt.wait_rest()
+    rt.channel().close()
+    (first,) = _grpc_servers(rt)
+    assert "uvloop event loop" in rt.log()  # the default loop when uvloop is installed
+    os.kill(first, 9)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and [p for p in _grpc_servers(rt) if p != first] == []:
+        time.sleep(0.1)
+    (second,) = _grpc_servers(rt)
+    assert second != first
+    assert f"gRPC worker {first} was killed by signal 9" in rt.log()
+    channel = rt.channel()
+    stub = client(channel, generated)
+    assert stub.model.Predict(stub.pb.SeldonMessage(strData="back"), timeout=10).strData == "back"
+    channel.close()
+
+
+def test_standard_event_loop_on_request(runtime, generated):
+    rt = runtime("GrpcModels.Everything", env={"SELDON_GRPC_EVENT_LOOP": "asyncio"})
+    rt.wait_rest()
+    channel = rt.channel()
+    stub = client(channel, generated)
+    assert stub.model.Predict(stub.pb.SeldonMessage(strData="std"), timeout=10).strData == "std"
+    channel.close()
+    assert "asyncio event loop" in rt.log()
+
+
+def test_restart_delays_grow_for_workers_that_die_young():
+    from seldon_runtime.grpc.server import RESTART_DELAYS, _restart_delay
+
+    assert _restart_delay(0) == 0.0  # the worker had been serving: replace it at once
+    young = [_restart_delay(n) for n in range(1, len(RESTART_DELAYS) + 3)]
+    assert young == sorted(young) and young[0] > 0 and young[-1] == RESTART_DELAYS[-1]

@@ -5,11 +5,15 @@ on the event loop itself, avoiding a thread hand-off per request; with more,
 they go to a pool of that size.
 
 Processes: `start()` (called by the runtime's start-up before the REST master
-runs) reserves the port and forks one gRPC process. With `--grpc-workers 1`
-that process serves; with more it forks that many servers sharing the port
-through SO_REUSEPORT and supervises them. Forks happen before any grpc object
-exists, as grpc requires, and each serving process calls the model's `load()`
-after its fork, as seldon-core does.
+runs) reserves the port and forks a supervisor, which forks `--grpc-workers`
+servers sharing the port through SO_REUSEPORT and starts a new one when one
+dies (as gunicorn does for REST workers; seldon-core leaves the port dead).
+Forks happen before any grpc object exists, as grpc requires, and each
+serving process calls the model's `load()` after its fork, as seldon-core does.
+
+Servers run on uvloop when it is installed: grpc.aio spends most of each
+call in event-loop work, and uvloop cuts the server's CPU per call by 4-6%
+(bench/grpc). `SELDON_GRPC_EVENT_LOOP=asyncio` keeps the standard loop.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -35,6 +40,23 @@ log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 5.0
 PARENT_POLL_SECONDS = 1.0
+# A worker that dies sooner than this after starting is restarted after a
+# growing delay, so a model that crashes at once does not spin the CPU.
+HEALTHY_SECONDS = 10.0
+RESTART_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+EVENT_LOOP_ENV = "SELDON_GRPC_EVENT_LOOP"
+
+
+def run_event_loop(main: Any) -> Any:
+    """Run coroutine `main` to completion on uvloop if available, else asyncio's loop."""
+    if os.environ.get(EVENT_LOOP_ENV, "").strip().lower() != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.run(main)
+    return asyncio.run(main)
 
 
 def _unary(servicer: SeldonServicer, handler: str, pool: ThreadPoolExecutor | None):
@@ -102,9 +124,10 @@ async def start_server(servicer: SeldonServicer, options: GrpcOptions) -> tuple[
 async def serve(servicer: SeldonServicer, options: GrpcOptions, parent: int = 0) -> None:
     """Serve until SIGTERM/SIGINT (or until process `parent` is gone), then drain."""
     server, port = await start_server(servicer, options)
-    log.info("gRPC listening on %s:%d (pid %d)", options.host, port, os.getpid())
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    log.info("gRPC listening on %s:%d (pid %d, %s event loop)",
+             options.host, port, os.getpid(), type(loop).__module__.split(".")[0])
+    stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     while not stop.is_set():
@@ -174,30 +197,47 @@ def _fork(target: Callable[[], Any]) -> int:
     return 0  # unreachable
 
 
+def _restart_delay(young_deaths: int) -> float:
+    """No wait after a worker that had been serving; a growing one while they die young."""
+    if young_deaths <= 0:
+        return 0.0
+    return RESTART_DELAYS[min(young_deaths, len(RESTART_DELAYS)) - 1]
+
+
 def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent: int) -> None:
-    """Fork the server processes, stop them on SIGTERM or when the main process is gone."""
+    """Keep `options.workers` servers running until SIGTERM or the main process is gone."""
     from ..metrics import multiproc
 
     me = os.getpid()
-    children = {
-        _fork(lambda: asyncio.run(serve(make(), options, me))) for _ in range(options.workers)
-    }
+
+    def spawn() -> int:
+        return _fork(lambda: run_event_loop(serve(make(), options, me)))
+
+    children = {spawn(): time.monotonic() for _ in range(options.workers)}
+    pending: list[float] = []  # when to start a replacement
+    young_deaths = 0  # in a row, each within HEALTHY_SECONDS of its start
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    while children and not stopping.is_set():
-        if os.getppid() != parent:
-            break
+    while not stopping.is_set() and os.getppid() == parent:
+        now = time.monotonic()
+        for due in [d for d in pending if d <= now]:
+            pending.remove(due)
+            children[spawn()] = time.monotonic()
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            break
-        if pid:
-            children.discard(pid)
-            multiproc.mark_process_dead(pid)
-            log.error("gRPC worker %d exited", pid)
-        else:
+            pid = 0
+        if not pid:
             stopping.wait(0.2)
+            continue
+        lived = now - children.pop(pid, now)
+        multiproc.mark_process_dead(pid)
+        young_deaths = 0 if lived >= HEALTHY_SECONDS else young_deaths + 1
+        delay = _restart_delay(young_deaths)
+        log.error("gRPC worker %d %s after %.1fs; starting another in %.1fs",
+                  pid, _exit_reason(status), lived, delay)
+        pending.append(now + delay)
     for pid in children:
         try:
             os.kill(pid, signal.SIGTERM)
@@ -208,6 +248,12 @@ def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent:
             os.waitpid(pid, 0)
         except ChildProcessError:
             pass
+
+
+def _exit_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"was killed by signal {os.WTERMSIG(status)}"
+    return f"exited with status {os.waitstatus_to_exitcode(status)}"
 
 
 def start(component: Any, settings: Any) -> GrpcProcess | None:
@@ -235,10 +281,7 @@ def start(component: Any, settings: Any) -> GrpcProcess | None:
     def make() -> SeldonServicer:
         return make_servicer(component, settings)
 
-    if options.workers == 1:
-        pid = _fork(lambda: asyncio.run(serve(make(), options, parent)))
-    else:
-        pid = _fork(lambda: _supervise(make, options, parent))
+    pid = _fork(lambda: _supervise(make, options, parent))
     sock.close()  # the child keeps its copy open
     log.info(
         "gRPC on %s:%d: %d worker(s), %d thread(s) each",
