@@ -8,6 +8,8 @@ set -euo pipefail
 declare -A TOOLS=(
   [podman]=podman [buildah]=buildah [skopeo]=skopeo [runc]=runc
   [fuse-overlayfs]=fuse-overlayfs [newuidmap]=uidmap [debootstrap]=debootstrap
+  # podman's --init (the private index container in tests/e2e) runs it; only recommended by podman
+  [catatonit]=catatonit
   [wrk]=wrk [h2load]=nghttp2-client [git]=git [patchelf]=patchelf
   # bundled wheels lose their debug sections when packaged (platform/seldon_platform/wheelstrip.py)
   [x86_64-linux-gnu-strip]=binutils-x86-64-linux-gnu [aarch64-linux-gnu-strip]=binutils-aarch64-linux-gnu

@@ -9,7 +9,7 @@ Every layer says whether it is new, changed or identical to the previous image.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,7 @@ def export(
 
     prev_app = [a.get("sha", "") for a in previous.metadata.get("app") or []]
     app_shas = []
-    for n, (name, entries) in enumerate(app_layers(app_dir, metadata.get("slices", []), uid, gid)):
+    for n, (name, entries) in enumerate(app_layers(app_dir, metadata.get("slices", []), uid)):
         prev_sha = prev_app[n] if n < len(prev_app) else ""
         app_shas.append(add(name, entries, prev_sha, f"Application Slice: {n + 1}"))
     lifecycle_md["app"] = [{"sha": sha} for sha in app_shas]
@@ -261,16 +261,28 @@ def _why(prev: dict[str, Any], layer: Layer) -> str:
     return ""
 
 
+def group_writable(entry: Entry) -> Entry:
+    """`entry` with the owner's permissions for its group, as s2i's `fix-permissions` does.
+
+    OpenShift runs images under a random UID whose group is 0: that user can
+    then write where the build user can (a model caching files beside its
+    code, say), and the build user keeps its rights as the owner.
+    """
+    return replace(entry, mode=entry.mode | (entry.mode & 0o700) >> 3)
+
+
 def app_layers(
-    app_dir: Path, slices: list[dict[str, Any]], uid: int, gid: int
+    app_dir: Path, slices: list[dict[str, Any]], uid: int
 ) -> list[tuple[str, list[Entry]]]:
     """The app as layers: one per slice that matches files (in order), then the rest.
 
     A file belongs to the first slice with a glob (relative to the app dir,
     `*` not crossing `/`) matching the file or a directory above it. Every
     layer carries the directories above its files so it extracts alone.
+    Everything is owned by `uid` and group 0, which may do what the owner may
+    (`group_writable`).
     """
-    everything = list(tree(app_dir, "workspace", uid, gid))
+    everything = [group_writable(e) for e in tree(app_dir, "workspace", uid, 0)]
     files = [e for e in everything if e.kind != "dir"]
     dirs = {e.path: e for e in everything if e.kind == "dir"}
     taken: set[str] = set()
