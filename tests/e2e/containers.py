@@ -7,6 +7,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+import grpc
 import requests
 
 from seldon_platform.engine import Engine
@@ -27,12 +28,27 @@ class Container:
     ports: dict[int, int] = field(default_factory=dict)
     started_at: float = field(default_factory=time.monotonic)
     ready_seconds: float | None = None  # from `run` to the first answer
+    grpc_ready: bool = False
 
     def url(self, path: str = "", port: int = HTTP) -> str:
         return f"http://127.0.0.1:{self.ports[port]}{path}"
 
-    def grpc_target(self) -> str:
-        return f"127.0.0.1:{self.ports[GRPC]}"
+    def grpc_target(self, timeout: float = READY_TIMEOUT) -> str:
+        """host:port of the gRPC server, once it accepts calls.
+
+        REST and gRPC start independently (each loads the model in its own
+        process), so REST answering says nothing about gRPC yet.
+        """
+        target = f"127.0.0.1:{self.ports[GRPC]}"
+        if not self.grpc_ready:
+            with grpc.insecure_channel(target) as channel:
+                try:
+                    grpc.channel_ready_future(channel).result(timeout=timeout)
+                except grpc.FutureTimeoutError:
+                    raise NotReady(f"{self.image} did not serve gRPC within {timeout:.0f}s:\n"
+                                   f"{self.logs()[-4000:]}") from None
+            self.grpc_ready = True
+        return target
 
     def state(self) -> dict:
         proc = self.engine.run("inspect", self.id, check=False, capture=True)
