@@ -68,6 +68,7 @@ class Component:
         self.obj = obj
         m = lambda name: method(obj, name)  # noqa: E731
         self.load = m("load")
+        self.custom_service = m("custom_service")
         self.predict_rest = m("predict_rest")
         self.predict_raw = m("predict_raw")
         predict = m("predict")

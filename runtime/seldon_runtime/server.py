@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import threading
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from . import annotations
+from . import annotations, children
 from .component import Component
 from .dataplane import DataPlane, PlaneConfig
 from .errors import is_not_implemented
@@ -146,25 +145,34 @@ def _start_grpc(component: Component, settings: Settings) -> Any | None:
 
 
 def serve(component: Component, settings: Settings) -> None:
-    """Run until stopped: metrics process, (gRPC), then the REST master in this process.
+    """Run until stopped: metrics process, (gRPC), (custom service), then the REST master here.
 
     `multiproc.prepare_dir()` must have run already (before user code was imported).
     """
     assert settings.service_type in SERVICE_TYPES
     paths = {settings.metrics_path, "/metrics", "/prometheus"}
-    metrics_pid = metrics_server.start_process(settings.host, settings.metrics_port, paths)
-    grpc = None
+    side = [metrics_server.start_process(settings.host, settings.metrics_port, paths)]
     master = os.getpid()
     try:
-        grpc = _start_grpc(component, settings)
+        side.append(getattr(_start_grpc(component, settings), "pid", None))
+        side.append(_start_custom_service(component))
         RestServer(component, settings).run()
     finally:
         # gunicorn workers leave through this frame too (SystemExit from the
-        # fork): only the master stops the metrics and gRPC processes.
-        pids = (metrics_pid, getattr(grpc, "pid", None)) if os.getpid() == master else ()
-        for pid in pids:
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+        # fork): only the master stops the side processes.
+        if os.getpid() == master:
+            children.stop(side)
+
+
+def _start_custom_service(component: Component) -> int | None:
+    """The user's `custom_service()` in its own process, as seldon-core runs it.
+
+    It gets the object as constructed, without `load()` (seldon-core's
+    behaviour too); when it returns or raises, its process ends and the
+    runtime goes on serving.
+    """
+    if component.custom_service is None:
+        return None
+    pid = children.fork_child(component.custom_service, "custom_service()")
+    log.info("custom_service() running in process %d", pid)
+    return pid

@@ -9,7 +9,7 @@ import time
 
 import pytest
 import requests
-from conftest import MODELS, start_server
+from conftest import MODELS, free_port, start_server
 
 
 def run_cli(*args, env=None, timeout=30):
@@ -114,3 +114,27 @@ def test_killed_worker_is_replaced(tmp_path):
 def test_env_parameters_are_read(bad):
     result = run_cli("Full", env={"PREDICTIVE_UNIT_PARAMETERS": bad})
     assert result.returncode == 1 and "'flag'" in result.stderr
+
+
+def test_custom_service_runs_in_its_own_process_and_stops_with_the_server(tmp_path):
+    port = free_port()
+    server = start_server(tmp_path, "CustomService", env={"CUSTOM_SERVICE_PORT": str(port)})
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/", timeout=2).text
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline, server.log()
+                time.sleep(0.1)
+        pid = int(answer.split()[0].removeprefix("pid="))
+        # its own process, given the object as constructed (no load(), as seldon-core)
+        assert pid != server.proc.pid and answer.endswith("loaded=False")
+        assert server.post("/predict", {"data": {"ndarray": [[2]]}}).status_code == 200
+    finally:
+        server.stop()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{pid}")

@@ -1,22 +1,16 @@
 """The Prometheus endpoint: a small threaded HTTP server in its own process.
 
 It only reads the multiprocess files, so it never touches the model and stays
-responsive while REST workers are busy. Forked with `os.fork` (not
-multiprocessing, whose exit hooks would leak into gunicorn workers); it exits
-when its parent goes away.
+responsive while REST workers are busy. It runs as a side process of the
+runtime (`children.fork_child`).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import signal
-import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterable
 
-log = logging.getLogger(__name__)
+from ..children import fork_child
 
 
 def _handler(paths: frozenset):
@@ -45,12 +39,6 @@ def _handler(paths: frozenset):
     return Handler
 
 
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
 def serve(host: str, port: int, paths: Iterable[str]) -> None:
     server = ThreadingHTTPServer((host, port), _handler(frozenset(paths)))
     server.daemon_threads = True
@@ -60,16 +48,4 @@ def serve(host: str, port: int, paths: Iterable[str]) -> None:
 def start_process(host: str, port: int, paths: Iterable[str]) -> int:
     """Fork the metrics server; returns its pid."""
     paths = list(paths)
-    parent = os.getpid()
-    pid = os.fork()
-    if pid:
-        return pid
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
-        signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-        serve(host, port, paths)
-    except BaseException:  # noqa: BLE001 - a forked child must never return
-        log.exception("metrics server on port %s failed", port)
-        os._exit(1)
-    os._exit(0)
+    return fork_child(lambda: serve(host, port, paths), f"metrics server on port {port}")
