@@ -21,6 +21,7 @@ from .dataplane import DataPlane, PlaneConfig
 from .errors import is_not_implemented
 from .metrics import multiproc
 from .metrics import server as metrics_server
+from .rest import error_handlers
 from .rest.app import RestApp
 from .settings import DEFAULT_TIMEOUT, SERVICE_TYPES, Settings, env_bool
 
@@ -73,6 +74,7 @@ def build_app(component: Component, settings: Settings) -> RestApp:
         plane,
         passthrough=env_bool("PAYLOAD_PASSTHROUGH"),
         max_body=settings.max_body_size,
+        errors=error_handlers.from_model(component.obj),
     )
 
 

@@ -58,7 +58,9 @@ def start_server(
     python: str = sys.executable,
     cwd: Path = MODELS,
     wait: bool = True,
+    command: list[str] | None = None,
 ) -> Server:
+    """`python -m seldon_runtime MODEL ARGS`, or `command MODEL ARGS` (seldon-core's server)."""
     http, metrics = free_port(), free_port()
     full_env = {
         k: v
@@ -71,13 +73,14 @@ def start_server(
             "PREDICTIVE_UNIT_METRICS_SERVICE_PORT": str(metrics),
             "SELDON_HOST": "127.0.0.1",
             "GRPC_WORKERS": "0",
+            "PREDICTIVE_UNIT_GRPC_SERVICE_PORT": str(free_port()),
         }
     )
     full_env.update(env or {})
     log_path = tmp_path / f"server-{http}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [python, "-m", "seldon_runtime", model, *args],
+            [*(command or [python, "-m", "seldon_runtime"]), model, *args],
             cwd=cwd,
             env=full_env,
             stdout=log,

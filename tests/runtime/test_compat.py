@@ -66,3 +66,19 @@ def test_runtime_serves_next_to_seldon_core_and_its_old_pins(tmp_path, anchor_py
         assert "my_counter_total{" in text and 'method="predict"' in text
     finally:
         full.stop()
+
+
+def test_model_error_handler_answers_as_in_seldon_core(tmp_path, seldon_core_venv):
+    """The same blueprint, served by seldon-core 1.18.2 and by us: same status, body, header."""
+    cli = str(seldon_core_venv / "bin" / "seldon-core-microservice")
+    answers = []
+    for command in ([cli], None):
+        server = start_server(tmp_path, "ErrorHandler", command=command)
+        try:
+            reply = server.post("/predict", {"data": {"ndarray": [[1]]}})
+            answers.append((reply.status_code, reply.json(), reply.headers.get("X-Handled-By")))
+        finally:
+            server.stop()
+    theirs, ours = answers
+    assert theirs[0] == 402 and theirs[2] == "model_error_handler"
+    assert ours == theirs

@@ -269,3 +269,20 @@ def test_prometheus_with_two_workers(full):
     assert _total(text, count, "feedback") - _total(before, count, "feedback") == 1
     assert requests.get(full.metrics_url + "/prometheus", timeout=10).status_code == 200
     assert requests.get(full.metrics_url + "/other", timeout=10).status_code == 404
+
+
+def test_model_error_handler_blueprint_answers_its_exceptions(server_factory):
+    server = server_factory("ErrorHandler")
+    handled = server.post("/predict", {"data": {"ndarray": [[1]]}},
+                          headers={"Origin": "http://ui.example"})
+    assert handled.status_code == 402
+    assert handled.json() == {"status": {"status": 1, "info": "payment required",
+                                         "code": 1402, "reason": "USER_EXCEPTION"}}
+    assert handled.headers["X-Handled-By"] == "model_error_handler"
+    assert handled.headers["Access-Control-Allow-Origin"] == "http://ui.example"
+    # what the blueprint does not handle gets the usual Seldon error body
+    other = server.post("/predict", {"data": {"ndarray": [[2]]}})
+    assert other.status_code == 500
+    assert other.json()["status"]["reason"] == "MICROSERVICE_INTERNAL_ERROR"
+    assert server.post("/predict", {"data": {"ndarray": [[3]]}}).json()["data"]["ndarray"] \
+        == [[3]]

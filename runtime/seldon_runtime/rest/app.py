@@ -17,6 +17,7 @@ from ..errors import as_seldon_error, internal_error
 from ..jsonio import dumps
 from . import body as bodies
 from .body import HttpError
+from .error_handlers import BlueprintErrors
 from .openapi import DOCUMENT
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,19 @@ GET, POST, GET_POST = frozenset({"GET"}), frozenset({"POST"}), frozenset({"GET",
 Handler = Callable[[dict], "tuple[int, Any]"]
 
 
+def _cors(environ: dict) -> tuple[tuple[str, str], ...]:
+    origin = environ.get("HTTP_ORIGIN")
+    if origin:
+        return (("Access-Control-Allow-Origin", origin), ("Vary", "Origin"))
+    return (("Access-Control-Allow-Origin", "*"),)
+
+
 class RestApp:
-    def __init__(self, plane: DataPlane, passthrough: bool = False, max_body: int = 100 << 20):
+    def __init__(self, plane: DataPlane, passthrough: bool = False, max_body: int = 100 << 20,
+                 errors: BlueprintErrors | None = None):
         self.plane = plane
         self.max_body = max_body
+        self.errors = errors  # the model's model_error_handler blueprint, if any
         predict = self._predict_passthrough if passthrough else self._message(plane.predict)
         feedback = self._message(plane.send_feedback)
         routes: dict[str, tuple[Handler, frozenset]] = {
@@ -96,6 +106,11 @@ class RestApp:
             if handler == self._ping:
                 content_type = HTML
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Seldon error body
+            answer = self.errors.answer(exc, environ) if self.errors is not None else None
+            if answer is not None:
+                start_response(_STATUS.get(answer.status) or f"{answer.status} Status",
+                               [*answer.headers, *_cors(environ)])
+                return [answer.body]
             status, body = self._error(exc, path)
         if type(body) is bytes:
             payload = body
@@ -107,15 +122,10 @@ class RestApp:
             except Exception as exc:  # noqa: BLE001 - e.g. a non-serialisable user result
                 status, body = self._error(exc, path)
                 payload = dumps(body)
-        origin = environ.get("HTTP_ORIGIN")
         headers = [
             ("Content-Type", content_type),
             ("Content-Length", str(len(payload))),
-            *(
-                (("Access-Control-Allow-Origin", origin), ("Vary", "Origin"))
-                if origin
-                else (("Access-Control-Allow-Origin", "*"),)
-            ),
+            *_cors(environ),
             *extra,
         ]
         start_response(_STATUS.get(status) or f"{status} Status", headers)
