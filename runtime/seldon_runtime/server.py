@@ -23,6 +23,7 @@ from .metrics import multiproc
 from .metrics import server as metrics_server
 from .rest import error_handlers
 from .rest.app import RestApp
+from .rest.hooks import rest_component
 from .settings import DEFAULT_TIMEOUT, SERVICE_TYPES, Settings, env_bool
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def build_app(component: Component, settings: Settings) -> RestApp:
     finally:
         stop.set()
         beat.join()
-    plane = DataPlane(component, plane_config(settings))
+    plane = DataPlane(rest_component(component), plane_config(settings))
     return RestApp(
         plane,
         passthrough=env_bool("PAYLOAD_PASSTHROUGH"),

@@ -82,3 +82,24 @@ def test_model_error_handler_answers_as_in_seldon_core(tmp_path, seldon_core_ven
     theirs, ours = answers
     assert theirs[0] == 402 and theirs[2] == "model_error_handler"
     assert ours == theirs
+
+
+FEEDBACK = {"request": {"data": {"ndarray": [[1, 2]]}}, "reward": 0.5,
+            "truth": {"data": {"tensor": {"shape": [1], "values": [3]}}}}
+
+
+def test_send_feedback_raw_gets_a_feedback_message_on_rest_as_in_seldon_core(
+        tmp_path, seldon_core_venv):
+    cli = str(seldon_core_venv / "bin" / "seldon-core-microservice")
+    answers = []
+    for command in ([cli], None):
+        server = start_server(tmp_path, "FeedbackRaw", command=command)
+        try:
+            answers.append(server.post("/api/v1.0/feedback", FEEDBACK).json())
+            bad = server.post("/api/v1.0/feedback", {"reward": 1, "truth": {"data": "x"}})
+            answers.append((bad.status_code, bad.json()["status"]["reason"]))
+        finally:
+            server.stop()
+    theirs, ours = answers[:2], answers[2:]
+    assert theirs[0]["strData"] == "reward=0.5 truth=[3.0] kind=Feedback"
+    assert ours == theirs

@@ -16,13 +16,13 @@ Precedence follows seldon-core: `predict_grpc` takes `predict_rest`'s place
 from __future__ import annotations
 
 import copy
-import sys
 from typing import Any, Callable
 
 from google.protobuf import json_format
 
 from ..component import Component, method
 from ..proto import messages as pb
+from ..proto.user import user_message
 from .convert import message_to_dict
 
 
@@ -34,19 +34,6 @@ class ProtoDict(dict):
     def __init__(self, body: dict, proto: Any):
         super().__init__(body)
         self.proto = proto
-
-
-def _seldon_core_class(name: str) -> type | None:
-    # When real seldon-core is loaded, hand user hooks its own classes, so
-    # isinstance checks and CopyFrom with them keep working.
-    module = sys.modules.get("seldon_core.proto.prediction_pb2")
-    cls = getattr(module, name, None) if module is not None else None
-    return cls if isinstance(cls, type) and cls is not getattr(pb, name, None) else None
-
-
-def user_message(proto: Any) -> Any:
-    cls = _seldon_core_class(type(proto).DESCRIPTOR.name)
-    return cls.FromString(proto.SerializeToString()) if cls is not None else proto
 
 
 def reply_to_dict(reply: Any) -> Any:
