@@ -41,12 +41,48 @@ def with_tag(ref: str) -> str:
     return ref if ":" in last or "@" in last else ref + ":latest"
 
 
+#: Docker's layer media types and their OCI names (the image we write is OCI)
+_DOCKER, _OCI = "application/vnd.docker.image.rootfs.", "application/vnd.oci.image.layer."
+OCI_LAYER_TYPES = {
+    f"{_DOCKER}diff.tar.gzip": f"{_OCI}v1.tar+gzip",
+    f"{_DOCKER}diff.tar": f"{_OCI}v1.tar",
+    f"{_DOCKER}foreign.diff.tar.gzip": f"{_OCI}nondistributable.v1.tar+gzip",
+}
+
+
+def oci_layer(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """A base-image layer descriptor with the OCI media type (docker-daemon gives Docker's).
+
+    An OCI manifest listing Docker media types cannot be converted back for
+    `docker load` ("Unknown media type during manifest conversion").
+    """
+    kind = descriptor.get("mediaType", "")
+    return {**descriptor, "mediaType": OCI_LAYER_TYPES.get(kind, kind)}
+
+
+def daemon_host(engine: Engine) -> str | None:
+    """The Docker daemon the docker CLI talks to: DOCKER_HOST, else the current context's.
+
+    skopeo's docker-daemon transport reads neither, and would always go to
+    /var/run/docker.sock (wrong for rootless Docker, a Docker context, or a
+    podman service standing in for Docker).
+    """
+    host = engine.env.get("DOCKER_HOST", "").strip()
+    if host:
+        return host
+    proc = engine.run("context", "inspect", "--format", "{{.Endpoints.docker.Host}}",
+                      check=False, capture=True)
+    found = proc.stdout.decode(errors="replace").strip() if proc.returncode == 0 else ""
+    return found or None
+
+
 class ImageStore:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.transport = TRANSPORTS[engine.name]
         #: docker-daemon takes whole images: every blob must be in the layout
         self.needs_all_blobs = engine.name == "docker"
+        self.daemon_host = daemon_host(engine) if engine.name == "docker" else None
         self.skopeo = shutil.which("skopeo", path=engine.env.get("PATH"))
         if not self.skopeo:
             raise UserError(
@@ -61,6 +97,12 @@ class ImageStore:
 
     def _source(self, ref: str) -> str:
         return f"{self.transport}:{self.ref(ref)}"
+
+    def _host(self, side: str = "") -> list[str]:
+        """skopeo's option naming the Docker daemon (`side` is "src" or "dest" for copy)."""
+        if self.daemon_host is None:
+            return []
+        return [f"--{side}-daemon-host" if side else "--daemon-host", self.daemon_host]
 
     def _skopeo(self, *args: str) -> bytes:
         proc = subprocess.run([self.skopeo, *args], env=self.engine.env, capture_output=True)
@@ -79,9 +121,12 @@ class ImageStore:
                 cause="The builder names a run image that is not in the engine's image store.",
                 fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
             )
-        manifest = json.loads(self._skopeo("inspect", "--raw", self._source(ref)))
-        config = json.loads(self._skopeo("inspect", "--config", "--raw", self._source(ref)))
-        return RunImage(reference=self.ref(ref), config=config, layers=list(manifest["layers"]))
+        manifest = json.loads(self._skopeo("inspect", *self._host(), "--raw", self._source(ref)))
+        config = json.loads(
+            self._skopeo("inspect", *self._host(), "--config", "--raw", self._source(ref))
+        )
+        layers = [oci_layer(layer) for layer in manifest["layers"]]
+        return RunImage(reference=self.ref(ref), config=config, layers=layers)
 
     def previous(self, ref: str) -> tuple[dict[str, Any], dict[str, int]]:
         """The previous image's lifecycle metadata and its layer sizes by digest (empty if none)."""
@@ -93,13 +138,14 @@ class ImageStore:
             metadata = json.loads(labels.get(LIFECYCLE_LABEL, "{}"))
         except json.JSONDecodeError:
             metadata = {}
-        manifest = json.loads(self._skopeo("inspect", "--raw", self._source(ref)))
+        manifest = json.loads(self._skopeo("inspect", *self._host(), "--raw", self._source(ref)))
         sizes = {layer["digest"]: layer["size"] for layer in manifest.get("layers", [])}
         return metadata, sizes
 
     def load(self, layout: Path, tag: str, ref: str) -> None:
         """Copy the layout's image into the engine under `ref`."""
-        self._skopeo("copy", "--quiet", f"oci:{layout}:{tag}", self._source(ref))
+        self._skopeo("copy", "--quiet", *self._host("dest"), f"oci:{layout}:{tag}",
+                     self._source(ref))
 
     def fill_blobs(self, layout: Layout, ref: str, cache_dir: Path | None = None) -> None:
         """Put the blobs of image `ref` into `layout`, so it stands alone.
@@ -128,6 +174,7 @@ class ImageStore:
         self._skopeo(
             "copy",
             "--quiet",
+            *self._host("src"),
             "--dest-oci-accept-uncompressed-layers",
             self._source(ref),
             f"oci:{dest}:image",
