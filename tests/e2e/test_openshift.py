@@ -25,13 +25,17 @@ def test_random_uid_read_only_root(images, runner):
 
 
 def test_random_uid_can_write_in_the_app_directory(images, runner):
-    # s2i images make the app directory group-0 writable; a model may cache files beside its code
+    # s2i images make the app directory group-0 writable; a model may cache files beside its
+    # code, and libraries under ~/.cache
     container = runner.serve(images.image("sklearn-iris").image, "--user", "123456:0")
     try:
-        script = "echo x > /workspace/written && mkdir /workspace/cache && ls -ld /workspace"
+        script = ("echo x > /workspace/written && mkdir /workspace/cache && "
+                  "mkdir -p $HOME/.cache/lib && echo $HOME && ls -ld /workspace")
         done = container.engine.run("exec", container.id, "sh", "-c", script, capture=True,
                                     check=False)
         assert done.returncode == 0, done.stderr.decode()
-        assert done.stdout.decode().startswith("drwxrwxr-x")
+        home, listing = done.stdout.decode().splitlines()
+        assert home == "/home/cnb"  # not /: libraries can keep caches under ~/.cache
+        assert listing.startswith("drwxrwxr-x")
     finally:
         container.remove()
