@@ -286,3 +286,15 @@ def test_model_error_handler_blueprint_answers_its_exceptions(server_factory):
     assert other.json()["status"]["reason"] == "MICROSERVICE_INTERNAL_ERROR"
     assert server.post("/predict", {"data": {"ndarray": [[3]]}}).json()["data"]["ndarray"] \
         == [[3]]
+
+
+def test_a_model_error_handler_that_is_not_a_blueprint_is_ignored_with_a_warning(caplog):
+    from seldon_runtime.rest import error_handlers
+
+    class Model:
+        model_error_handler = "not a blueprint"
+
+    with caplog.at_level("WARNING"):
+        assert error_handlers.from_model(Model()) is None
+    assert "model_error_handler is a str, not a Flask Blueprint: ignored" in caplog.text
+    assert error_handlers.from_model(object()) is None

@@ -138,3 +138,17 @@ def test_custom_service_runs_in_its_own_process_and_stops_with_the_server(tmp_pa
     while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
         time.sleep(0.1)
     assert not os.path.exists(f"/proc/{pid}")
+
+
+def test_a_failing_custom_service_is_logged_and_the_model_keeps_serving(tmp_path):
+    server = start_server(tmp_path, "CustomServiceFails")
+    try:
+        deadline = time.monotonic() + 10
+        while "custom_service() failed" not in server.log():
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.1)
+        assert "the side service cannot start" in server.log()
+        assert server.post("/predict", {"data": {"ndarray": [[5]]}}).json()["data"]["ndarray"] \
+            == [[5]]
+    finally:
+        server.stop()
