@@ -23,21 +23,38 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def fork_child(target: Callable[[], Any], what: str) -> int:
-    """Run `target()` in a forked child; its pid. `what` names it in the failure log."""
-    parent = os.getpid()
+def fork(target: Callable[[], Any], what: str) -> int:
+    """Run `target()` in a forked child that never returns; its pid.
+
+    The child exits 0 when `target` returns, 1 (logged as `what` failed) when
+    it raises.
+    """
     pid = os.fork()
     if pid:
         return pid
+    code = 0
     try:
+        target()
+    except BaseException:  # noqa: BLE001 - a forked child must never return
+        log.exception("%s failed", what)
+        code = 1
+    finally:
+        logging.shutdown()
+        os._exit(code)
+    return 0  # unreachable
+
+
+def fork_child(target: Callable[[], Any], what: str) -> int:
+    """`fork` a side process: SIGINT ignored, SIGTERM ends it, and so does losing its parent."""
+    parent = os.getpid()
+
+    def side() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
         target()
-    except BaseException:  # noqa: BLE001 - a forked child must never return
-        log.exception("%s failed", what)
-        os._exit(1)
-    os._exit(0)
+
+    return fork(side, what)
 
 
 def stop(pids: list[int | None]) -> None:

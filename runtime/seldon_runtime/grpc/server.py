@@ -31,6 +31,7 @@ from typing import Any, Callable
 
 import grpc
 
+from .. import children
 from . import health, reflection
 from .options import GrpcOptions, max_message_size
 from .servicer import PACKAGE, RPCS, SERVICES, SeldonServicer
@@ -181,22 +182,6 @@ def reserve_port(options: GrpcOptions) -> socket.socket:
     return sock
 
 
-def _fork(target: Callable[[], Any]) -> int:
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 0
-    try:
-        target()
-    except BaseException:  # noqa: BLE001 - a forked child must never return
-        log.exception("gRPC process failed")
-        code = 1
-    finally:
-        logging.shutdown()
-        os._exit(code)
-    return 0  # unreachable
-
-
 def _restart_delay(young_deaths: int) -> float:
     """No wait after a worker that had been serving; a growing one while they die young."""
     if young_deaths <= 0:
@@ -211,9 +196,11 @@ def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent:
     me = os.getpid()
 
     def spawn() -> int:
-        return _fork(lambda: run_event_loop(serve(make(), options, me)))
+        return children.fork(
+            lambda: run_event_loop(serve(make(), options, me)), "gRPC worker"
+        )
 
-    children = {spawn(): time.monotonic() for _ in range(options.workers)}
+    workers = {spawn(): time.monotonic() for _ in range(options.workers)}
     pending: list[float] = []  # when to start a replacement
     young_deaths = 0  # in a row, each within HEALTHY_SECONDS of its start
     stopping = threading.Event()
@@ -223,7 +210,7 @@ def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent:
         now = time.monotonic()
         for due in [d for d in pending if d <= now]:
             pending.remove(due)
-            children[spawn()] = time.monotonic()
+            workers[spawn()] = time.monotonic()
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
@@ -231,19 +218,15 @@ def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent:
         if not pid:
             stopping.wait(0.2)
             continue
-        lived = now - children.pop(pid, now)
+        lived = now - workers.pop(pid, now)
         multiproc.mark_process_dead(pid)
         young_deaths = 0 if lived >= HEALTHY_SECONDS else young_deaths + 1
         delay = _restart_delay(young_deaths)
         log.error("gRPC worker %d %s after %.1fs; starting another in %.1fs",
                   pid, _exit_reason(status), lived, delay)
         pending.append(now + delay)
-    for pid in children:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    for pid in children:
+    children.stop(list(workers))
+    for pid in workers:
         try:
             os.waitpid(pid, 0)
         except ChildProcessError:
@@ -281,7 +264,7 @@ def start(component: Any, settings: Any) -> GrpcProcess | None:
     def make() -> SeldonServicer:
         return make_servicer(component, settings)
 
-    pid = _fork(lambda: _supervise(make, options, parent))
+    pid = children.fork(lambda: _supervise(make, options, parent), "gRPC supervisor")
     sock.close()  # the child keeps its copy open
     log.info(
         "gRPC on %s:%d: %d worker(s), %d thread(s) each",
