@@ -40,9 +40,12 @@ from . import wheelstrip
 
 REPO = Path(__file__).resolve().parents[2]
 STAMP = ".inputs-digest"
-#: pure-Python packages vendored into every buildpack: (import name, distribution)
-VENDORED = (("yaml", "pyyaml"), ("packaging", "packaging"))
-TOMLI_SPEC = "tomli==2.0.1"
+#: pure-Python packages copied from the host venv into every buildpack: (import name, dist)
+VENDORED = (("yaml", "pyyaml"),)
+#: pure-Python wheels vendored into every buildpack, pinned to releases that still run on
+#: the oldest Python a build image may have (3.9): packaging 25+ needs 3.10's typing;
+#: tomli is needed on Python < 3.11 only. {wheel name prefix: (spec, import name)}
+PINNED_WHEELS = {"tomli": ("tomli==2.0.1", "tomli"), "packaging": ("packaging==24.2", "packaging")}
 #: the conda buildpack solves with py-rattler when the build image has no conda/micromamba
 RATTLER_SPEC = "py-rattler==0.28.0"
 #: the stack's Python and the architectures of the builder, for the runtime's dependency wheels
@@ -113,14 +116,16 @@ def _pip(args: Sequence[str], scribe: Scribe, what: str) -> None:
                         ["Check the network access to PyPI and retry `make buildpacks`."])
 
 
-def _tomli_wheel(cache: Path, scribe: Scribe) -> Path:
-    """tomli is needed on Python < 3.11 only; fetched once into the cache."""
-    found = sorted(cache.glob("tomli-*.whl"))
+def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:
+    """One of PINNED_WHEELS, fetched once into the cache."""
+    spec, _ = PINNED_WHEELS[prefix]
+    wheel = f"{prefix}-{spec.split('==')[1]}-"
+    found = sorted(cache.glob(f"{wheel}*.whl"))
     if not found:
-        scribe.info(f"downloading {TOMLI_SPEC}")
-        _pip(["download", "-q", "--no-deps", "--only-binary=:all:", "-d", str(cache), TOMLI_SPEC],
-             scribe, "pip download tomli")
-        found = sorted(cache.glob("tomli-*.whl"))
+        scribe.info(f"downloading {spec}")
+        _pip(["download", "-q", "--no-deps", "--only-binary=:all:", "-d", str(cache), spec],
+             scribe, f"pip download {spec}")
+        found = sorted(cache.glob(f"{wheel}*.whl"))
     return found[-1]
 
 
@@ -204,10 +209,10 @@ class Packager:
         dest = self.out / escaped(bp_id)
         lib_sources = [src, REPO / "detect" / "seldon_detect",
                        *(_installed_package_dir(name) for name, _ in VENDORED)]
-        tomli = _tomli_wheel(self.cache, self.scribe)
+        pinned = [_pinned_wheel(prefix, self.cache, self.scribe) for prefix in PINNED_WHEELS]
         bundled = BUNDLED_WHEELS.get(bp_id)
         wheels = bundled(self.cache, self.scribe) if bundled else []
-        key = _digest([p for s in lib_sources for p in _files(s)] + [tomli, *wheels],
+        key = _digest([p for s in lib_sources for p in _files(s)] + [*pinned, *wheels],
                       [SHIM, module, Path(__file__).read_text(encoding="utf-8")])
         stamp = dest / STAMP
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
@@ -221,10 +226,9 @@ class Packager:
         _copy_tree(REPO / "detect" / "seldon_detect", lib / "seldon_detect")
         for name, _ in VENDORED:
             _copy_tree(_installed_package_dir(name), lib / name)
-        with zipfile.ZipFile(tomli) as zf:
-            for member in zf.namelist():
-                if member.startswith("tomli/"):
-                    zf.extract(member, lib)
+        for wheel, (_, name) in zip(pinned, PINNED_WHEELS.values()):
+            with zipfile.ZipFile(wheel) as zf:
+                zf.extractall(lib, [m for m in zf.namelist() if m.startswith(f"{name}/")])
         # hash-based .pyc: the same bytes on every packaging, and no stat() games
         compileall.compile_dir(str(lib), quiet=1, workers=1,
                                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
