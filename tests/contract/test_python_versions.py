@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ INTERPRETERS = ["python3.9", "python3.10", "python3.12", "python3.13"]
 
 
 def _find(name: str) -> str | None:
-    pyenv = Path.home() / ".pyenv" / "versions"
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
     candidates = sorted(pyenv.glob(f"{name[len('python'):]}*/bin/{name}")) if pyenv.is_dir() \
         else []
     found = [str(c) for c in candidates] or [p for p in [shutil.which(name)] if p]
