@@ -113,7 +113,9 @@ def classify_import_failure(output: str, model_name: str) -> UserError:
             + tail,
             ["Use a wheel that bundles the library (most manylinux wheels do).",
              "Or install the package from conda (environment.yml), which ships native "
-             "libraries."],
+             "libraries.",
+             f"Or list the Debian package that has {lib.group(1)} in an Aptfile "
+             "(search by file name on https://packages.debian.org/bookworm/)."],
         )
     attr = re.search(r"has no attribute '([^']+)'", output)
     if attr:

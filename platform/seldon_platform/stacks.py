@@ -116,8 +116,11 @@ def ensure_stacks(
         base_ref, base_digest = base, f"external:{base}"
     else:
         base_ref, base_digest = images.base, _ensure_base(engine, scribe, src, images.base, force)
-    for kind, ref in (("build", images.build), ("run", images.run)):
-        _ensure_image(engine, scribe, src / kind, ref, base_ref, base_digest, force)
+    run_digest = _ensure_image(engine, scribe, src / "run", images.run,
+                               {"BASE": base_ref}, base_digest, force)
+    # the build image carries the run image's package list (for seldon/debian-packages)
+    _ensure_image(engine, scribe, src / "build", images.build,
+                  {"BASE": base_ref, "RUN": images.run}, f"{base_digest} {run_digest}", force)
     return images
 
 
@@ -235,16 +238,18 @@ def _import_rootfs(engine: Engine, rootfs: Path, ref: str, digest: str) -> None:
 
 
 def _ensure_image(
-    engine: Engine, scribe: Scribe, context: Path, ref: str, base_ref: str, base_digest: str,
-    force: bool,
-) -> None:
+    engine: Engine, scribe: Scribe, context: Path, ref: str, build_args: dict[str, str],
+    parents_digest: str, force: bool,
+) -> str:
+    """Build `ref` unless its inputs label matches; returns that digest."""
     containerfile = context / "Containerfile"
-    digest = digest_of([containerfile], base=base_digest, stack_id=STACK_ID)
+    digest = digest_of([containerfile], base=parents_digest, stack_id=STACK_ID)
     if _reusable(engine, ref, digest, force, scribe):
-        return
+        return digest
     args = ["build", "--network=host", "-f", str(containerfile), "-t", ref,
-            "--build-arg", f"BASE={base_ref}", "--build-arg", f"STACK_ID={STACK_ID}",
-            "--label", f"{INPUTS_LABEL}={digest}"]
+            "--build-arg", f"STACK_ID={STACK_ID}", "--label", f"{INPUTS_LABEL}={digest}"]
+    for name, value in build_args.items():
+        args += ["--build-arg", f"{name}={value}"]
     if engine.name == "podman":
         # never reach for a registry; fixed timestamps make the layers repeatable
         args += ["--pull=never", f"--timestamp={SOURCE_DATE_EPOCH}"]
@@ -252,3 +257,4 @@ def _ensure_image(
         engine.run(*args, str(context), capture=not scribe.verbose)
     size = (engine.image_inspect(ref) or {}).get("Size", 0)
     scribe.info(f"{ref}: {size / 1e6:.0f} MB uncompressed")
+    return digest

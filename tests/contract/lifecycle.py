@@ -216,7 +216,8 @@ def resolve_group(runs: dict[str, Run], order: list[tuple[str, bool]]) -> dict[s
     return plans
 
 
-ORDER = [("seldon/s2i-environment", False), ("seldon/conda-environment", True),
+ORDER = [("seldon/s2i-environment", False), ("seldon/debian-packages", True),
+         ("seldon/conda-environment", True),
          ("seldon/python-venv", True), ("seldon/pip-requirements", True),
          ("seldon/setup-py", True), ("seldon/runtime", False)]
 

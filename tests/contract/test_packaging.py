@@ -16,8 +16,8 @@ from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 from seldon_platform.packaging import REPO, Packager, check_builder
 
-IDS = ["seldon/conda-environment", "seldon/pip-requirements", "seldon/python-venv",
-       "seldon/runtime", "seldon/s2i-environment", "seldon/setup-py"]
+IDS = ["seldon/conda-environment", "seldon/debian-packages", "seldon/pip-requirements",
+       "seldon/python-venv", "seldon/runtime", "seldon/s2i-environment", "seldon/setup-py"]
 
 
 def test_layout(buildpacks_dir):

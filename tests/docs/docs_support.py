@@ -19,6 +19,7 @@ DATA = Path(__file__).resolve().parent / "data"
 #: the project's buildpacks in builder order, used while buildpacks/ is not there yet
 DESIGNED_IDS = (
     "seldon/s2i-environment",
+    "seldon/debian-packages",
     "seldon/conda-environment",
     "seldon/python-venv",
     "seldon/pip-requirements",

@@ -70,6 +70,7 @@ def _detects(bp_id: str, example: Path) -> bool:
     conda = (example / "environment.yml").exists() or (example / "environment.yaml").exists()
     return {
         "seldon/s2i-environment": True,
+        "seldon/debian-packages": (example / "Aptfile").exists(),
         "seldon/conda-environment": conda,
         "seldon/python-venv": not conda,
         "seldon/pip-requirements": (example / "requirements.txt").exists(),

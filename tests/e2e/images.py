@@ -82,6 +82,39 @@ def broken_load(source: Path, values: dict) -> dict:
     return {}
 
 
+JQ_MODEL = """\
+import ctypes
+import json
+import subprocess
+
+
+class JqModel:
+    def load(self):
+        # the library of the Debian package, found through LD_LIBRARY_PATH
+        self.jq_version = ctypes.CDLL("libjq.so.1").jq_version
+        self.jq_version.restype = ctypes.c_char_p
+
+    def predict_raw(self, message):
+        # the program of the Debian package, found through PATH
+        program = message["jsonData"]["program"]
+        done = subprocess.run(["jq", "-c", program], input=json.dumps(message["jsonData"]["doc"]),
+                              capture_output=True, text=True, check=True)
+        return {"jsonData": {"result": json.loads(done.stdout),
+                             "library": self.jq_version().decode()}}
+"""
+
+
+def debian_packages(source: Path, values: dict) -> dict:
+    """A model that needs a program and a library from Debian: jq from the Aptfile, tzdata
+    from project.toml (already in the run image, so nothing is added for it)."""
+    (source / ".s2i").mkdir()
+    (source / ".s2i" / "environment").write_text("MODEL_NAME=JqModel\nSERVICE_TYPE=MODEL\n")
+    (source / "JqModel.py").write_text(JQ_MODEL)
+    (source / "Aptfile").write_text("# the jq program, and libjq which the model loads\njq\n")
+    (source / "project.toml").write_text('[io.seldon.debian-packages]\ninstall = ["tzdata"]\n')
+    return {}
+
+
 def _s2i(name: str, example: str) -> BuildSpec:
     return BuildSpec(name, example, SEED_GENERAL)
 
@@ -109,6 +142,7 @@ SPECS: dict[str, BuildSpec] = {spec.name: spec for spec in [
     _build("combiner", "combiner"),
     _s2i("outlier-detector", "outlier-detector"),
     BuildSpec("broken-load", None, SELDON_BUILD, prepare=broken_load),
+    BuildSpec("debian-packages", None, SELDON_BUILD, prepare=debian_packages),
     _build("rebuild", "passthrough"),
     BuildSpec("conda-env", "conda-env", SELDON_CONDA, needs=("conda-forge",)),
     BuildSpec("combined", "combined", SELDON_CONDA, needs=("conda-forge",)),

@@ -35,14 +35,17 @@ class Layer:
     def toml_path(self) -> Path:
         return self.path.with_name(self.name + ".toml")
 
-    def changes(self, wanted: dict[str, Any]) -> list[str]:
-        """Why the restored layer cannot be reused for `wanted` (empty list: reusable)."""
+    def changes(self, wanted: dict[str, Any], recorded: tuple[str, ...] = ()) -> list[str]:
+        """Why the restored layer cannot be reused for `wanted` (empty list: reusable).
+
+        Keys in `recorded` describe what the layer holds rather than what made it, and
+        are not compared."""
         if not self.previous:
             return ["no previous layer"]
         if not self.path.is_dir():
             return ["layer contents were not restored"]
         reasons = []
-        for key in sorted(set(wanted) | set(self.previous)):
+        for key in sorted((set(wanted) | set(self.previous)) - set(recorded)):
             if wanted.get(key) != self.previous.get(key):
                 reasons.append(f"{key} changed")
         return reasons

@@ -1,0 +1,1 @@
+"""seldon/debian-packages: system libraries and tools from the Debian archive."""

@@ -1,0 +1,112 @@
+"""The Debian packages a model repository asks for, from `Aptfile` and `project.toml`.
+
+`Aptfile` (the name Heroku's apt buildpack made common): package names, one or
+more per line, `#` comments. `project.toml`: a list under
+`[io.seldon.debian-packages] install`. Either may pin a version (`name=1.2-3`).
+Anything else an Aptfile elsewhere may hold (`.deb` URLs, `:repo:` lines) is
+refused with the line to fix: it would bypass the signed Debian archive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from seldon_detect import _toml
+from seldon_detect.errors import UserError
+
+APTFILE = "Aptfile"
+PROJECT_FILE = "project.toml"
+PROJECT_TABLE = "io.seldon.debian-packages"
+#: Debian policy package names, an optional architecture and an optional exact version
+_SPEC = re.compile(r"^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.+~:-]+)?$")
+
+
+@dataclass(frozen=True)
+class PackageRequest:
+    #: what apt-get install is given: `name`, `name:arch` or `name=version`
+    spec: str
+    #: where it was asked for, e.g. "Aptfile:3"
+    source: str
+
+    @property
+    def name(self) -> str:
+        return re.split(r"[:=]", self.spec, maxsplit=1)[0]
+
+
+def requested_packages(app_dir: Path) -> list[PackageRequest]:
+    """Every requested package once, Aptfile first; raises UserError on a bad entry."""
+    found: dict[str, PackageRequest] = {}
+    for request in [*_from_aptfile(app_dir / APTFILE), *_from_project(app_dir / PROJECT_FILE)]:
+        earlier = found.get(request.name)
+        if earlier and earlier.spec != request.spec:
+            raise UserError(
+                f"Package {request.name} is asked for twice, differently",
+                f"{earlier.source} asks for {earlier.spec!r}, {request.source} for "
+                f"{request.spec!r}.",
+                ["Keep one of the two entries."],
+                location=request.source,
+            )
+        found.setdefault(request.name, request)
+    return list(found.values())
+
+
+def _check(spec: str, source: str, file: str) -> PackageRequest:
+    if "://" in spec or spec.endswith(".deb") or spec.startswith(":"):
+        raise UserError(
+            f"{file} may list only Debian package names",
+            f"{spec!r} is a URL, a .deb file or a repository line. Packages come only from "
+            "the Debian archive the build image is configured with, whose signatures apt "
+            "checks.",
+            ["Replace it with the name of a Debian bookworm package "
+             "(https://packages.debian.org/bookworm/), or install the software with pip "
+             "or conda instead."],
+            location=source,
+        )
+    if not _SPEC.match(spec):
+        raise UserError(
+            f"{spec!r} is not a Debian package name",
+            "Package names are lower case letters, digits and + - . (at least two "
+            "characters), optionally followed by :arch or =version.",
+            [f"Correct the entry in {file}; https://packages.debian.org/bookworm/ lists the "
+             "names."],
+            location=source,
+        )
+    return PackageRequest(spec, source)
+
+
+def _from_aptfile(path: Path) -> list[PackageRequest]:
+    if not path.is_file():
+        return []
+    out = []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        for spec in line.split("#", 1)[0].split():
+            out.append(_check(spec, f"{APTFILE}:{number}", APTFILE))
+    return out
+
+
+def _from_project(path: Path) -> list[PackageRequest]:
+    if not path.is_file():
+        return []
+    try:
+        data = _toml.load_path(path)
+    except (_toml.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise UserError(f"{PROJECT_FILE} is not valid TOML", str(err),
+                        [f"Fix the syntax of {PROJECT_FILE}."], location=PROJECT_FILE) from None
+    table = data.get("io", {}).get("seldon", {}).get("debian-packages")
+    if table is None:
+        return []
+    where = f"{PROJECT_FILE}: [{PROJECT_TABLE}]"
+    install = table.get("install") if isinstance(table, dict) else None
+    unknown = sorted(set(table) - {"install"}) if isinstance(table, dict) else []
+    if not isinstance(install, list) or unknown or not all(isinstance(s, str) for s in install):
+        raise UserError(
+            f"[{PROJECT_TABLE}] in {PROJECT_FILE} must hold only `install`, a list of names",
+            f"Found: {table!r}" if not unknown else f"Unknown keys: {', '.join(unknown)}",
+            [f'Write it as:\n[{PROJECT_TABLE}]\ninstall = ["libgl1", "libglib2.0-0"]'],
+            location=where,
+        )
+    return [_check(spec.strip(), f"{where} install[{i}]", PROJECT_FILE)
+            for i, spec in enumerate(install)]
