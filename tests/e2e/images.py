@@ -91,16 +91,18 @@ import subprocess
 class JqModel:
     def load(self):
         # the library of the Debian package, found through LD_LIBRARY_PATH
-        self.jq_version = ctypes.CDLL("libjq.so.1").jq_version
-        self.jq_version.restype = ctypes.c_char_p
+        lib = ctypes.CDLL("libjq.so.1")
+        lib.jq_init.restype = ctypes.c_void_p
+        assert lib.jq_init()
+        with open("/proc/self/maps") as maps:
+            self.library = next(line.split()[-1] for line in maps if "libjq.so" in line)
 
     def predict_raw(self, message):
         # the program of the Debian package, found through PATH
         program = message["jsonData"]["program"]
         done = subprocess.run(["jq", "-c", program], input=json.dumps(message["jsonData"]["doc"]),
                               capture_output=True, text=True, check=True)
-        return {"jsonData": {"result": json.loads(done.stdout),
-                             "library": self.jq_version().decode()}}
+        return {"jsonData": {"result": json.loads(done.stdout), "library": self.library}}
 """
 
 
