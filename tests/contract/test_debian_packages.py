@@ -71,6 +71,10 @@ def test_unpacks_a_program_onto_path_and_reuses_it(make_app, lifecycle):
     assert "Reusing the Debian packages" in second.output
     assert "apt-get update" not in second.output
     assert program.is_file()
+    # the apt cache layer is carried on, with this build's archive only
+    assert (layer.parent / "apt.toml").is_file()
+    archives = list((layer.parent / "apt" / "cache" / "archives").glob("*.deb"))
+    assert [a.name.split("_")[0] for a in archives] == [name]
 
 
 def test_unknown_package_names_its_line(make_app, lifecycle):

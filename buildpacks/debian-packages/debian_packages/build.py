@@ -47,6 +47,8 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
         packages = [Package(*p.split(" ")) for p in layer.previous.get("unpacked", [])]
         scribe.info(f"Reusing the Debian packages ({_count(packages)}): nothing they depend "
                     "on changed")
+        # carried on, so the next change starts from warm lists and archives
+        layers.get(APT_LAYER, cache=True).keep()
     else:
         scribe.info("Installing the Debian packages: " + ", ".join(reasons))
         apt_layer = layers.get(APT_LAYER, cache=True)
@@ -69,7 +71,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
                 relink_absolute(layer.path)
                 reprefix_pkgconfig(layer.path)
         _prune_archives(apt_layer.path, planned)
-        apt_layer.commit({})
+        apt_layer.commit({"sources": key["sources"]})
     set_vars = export_paths(layer, ctx.target.arch)
     scribe.info(f"{_count(packages)}; " + (f"sets {', '.join(set_vars)}" if set_vars
                                                  else "nothing to add to the search paths"))
