@@ -32,7 +32,9 @@ def prepare(settings: Settings):
     if settings.persistence:
         log.warning("Persistence is deprecated and ignored")
     if settings.tracing:
-        log.warning("Tracing (Jaeger/OpenTracing) is not supported by seldon-runtime; ignored")
+        from .tracing.config import make_tracer
+
+        make_tracer(settings.interface_name)  # a bad configuration stops the start here
     # prometheus_client chooses its storage at import: set multiprocess mode
     # before user code (which may import it) is loaded.
     multiproc.prepare_dir()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
 
@@ -60,7 +60,7 @@ def _heartbeat(stop: threading.Event) -> None:
             _worker.notify()
 
 
-def build_app(component: Component, settings: Settings) -> RestApp:
+def build_app(component: Component, settings: Settings) -> Callable:
     """Everything a worker needs after the fork: load the model, make the app."""
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(stop,), daemon=True)
@@ -71,12 +71,18 @@ def build_app(component: Component, settings: Settings) -> RestApp:
         stop.set()
         beat.join()
     plane = DataPlane(rest_component(component), plane_config(settings))
-    return RestApp(
+    app = RestApp(
         plane,
         passthrough=env_bool("PAYLOAD_PASSTHROUGH"),
         max_body=settings.max_body_size,
         errors=error_handlers.from_model(component.obj),
     )
+    if not settings.tracing:
+        return app
+    from .tracing.config import extra_tags, make_tracer
+    from .tracing.wsgi import TracedApp
+
+    return TracedApp(app, make_tracer(settings.interface_name), extra_tags())
 
 
 def _post_fork(server: Any, worker: Any) -> None:

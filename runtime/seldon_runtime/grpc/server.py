@@ -32,6 +32,7 @@ from typing import Any, Callable
 import grpc
 
 from .. import children
+from ..tracing import rpc as rpc_span
 from . import health, reflection
 from .options import GrpcOptions, max_message_size
 from .servicer import PACKAGE, RPCS, SERVICES, SeldonServicer
@@ -60,7 +61,8 @@ def run_event_loop(main: Any) -> Any:
     return asyncio.run(main)
 
 
-def _unary(servicer: SeldonServicer, handler: str, pool: ThreadPoolExecutor | None):
+def _unary(servicer: SeldonServicer, handler: str, pool: ThreadPoolExecutor | None,
+           method: str):
     call = servicer.call
 
     async def behaviour(data: bytes, context: Any) -> bytes:
@@ -73,15 +75,32 @@ def _unary(servicer: SeldonServicer, handler: str, pool: ThreadPoolExecutor | No
                 context.set_trailing_metadata(((REASON_KEY, failure.reason),))
             await context.abort(failure.code, failure.details)
 
-    # No (de)serializers: handlers work on wire bytes.
-    return grpc.unary_unary_rpc_method_handler(behaviour)
+    tracer = servicer.tracer
+    if tracer is None:
+        # No (de)serializers: handlers work on wire bytes.
+        return grpc.unary_unary_rpc_method_handler(behaviour)
+
+    async def traced(data: bytes, context: Any) -> bytes:
+        span = rpc_span.start(tracer, method, context)
+        try:
+            return await behaviour(data, context)
+        except BaseException:
+            code = context.code() if hasattr(context, "code") else None
+            rpc_span.failed(span, code or grpc.StatusCode.UNKNOWN, context.details()
+                            if hasattr(context, "details") else "")
+            raise
+        finally:
+            span.finish()
+
+    return grpc.unary_unary_rpc_method_handler(traced)
 
 
 def generic_handlers(servicer: SeldonServicer, threads: int) -> list:
     pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     by_service: dict = {}
     for rpc in RPCS:
-        by_service.setdefault(rpc.service, {})[rpc.method] = _unary(servicer, rpc.handler, pool)
+        by_service.setdefault(rpc.service, {})[rpc.method] = _unary(
+            servicer, rpc.handler, pool, f"/{PACKAGE}.{rpc.service}/{rpc.method}")
     handlers = [
         grpc.method_handlers_generic_handler(f"{PACKAGE}.{service}", methods)
         for service, methods in by_service.items()
@@ -148,7 +167,12 @@ def make_servicer(component: Any, settings: Any) -> SeldonServicer:
     from .hooks import grpc_component
 
     call_load(component)
-    return SeldonServicer(DataPlane(grpc_component(component), plane_config(settings)))
+    servicer = SeldonServicer(DataPlane(grpc_component(component), plane_config(settings)))
+    if settings.tracing:
+        from ..tracing.config import make_tracer
+
+        servicer.tracer = make_tracer(settings.interface_name)
+    return servicer
 
 
 def options_from(settings: Any) -> GrpcOptions:

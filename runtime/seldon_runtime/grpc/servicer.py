@@ -75,6 +75,8 @@ class SeldonServicer:
     """One handler per Seldon method; `plane` is a DataPlane over `grpc_component()`."""
 
     def __init__(self, plane: Any):
+        #: set per worker when tracing is on (seldon_runtime.tracing)
+        self.tracer: Any = None
         self.plane = plane
 
     def _message_call(self, func: Callable, data: bytes) -> bytes:
