@@ -143,3 +143,26 @@ def add_inspect(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inspect", help="show an image's processes, buildpacks, layers and SBOM")
     p.add_argument("image")
     p.set_defaults(func=_inspect)
+
+
+def _rebase(args: argparse.Namespace, scribe: Scribe) -> int:
+    from seldon_platform.engine import find_engine
+    from seldon_platform.rebase import rebase
+
+    scribe.title(f"Rebasing {args.image}")
+    done = rebase(find_engine(), args.image, scribe, run_image=args.run_image, force=args.force)
+    if done.replaced:
+        scribe.info(f"Rebased {done.image} onto {done.run_image}: {done.replaced} run-image "
+                    f"layers swapped, {done.kept} app layers kept, in {done.seconds:.1f}s")
+    return 0
+
+
+def add_rebase(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("rebase", help="move a built image onto a newer run image, no rebuild")
+    p.add_argument("image", help="the model image; rewritten under the same name")
+    p.add_argument("--run-image", metavar="IMAGE",
+                   help="the new run image (default: the one the image was built on, as its "
+                        "tag now points)")
+    p.add_argument("--force", action="store_true",
+                   help="rebase even onto a run image labelled not rebasable or another platform")
+    p.set_defaults(func=_rebase)

@@ -121,6 +121,10 @@ class ImageStore:
                 cause="The builder names a run image that is not in the engine's image store.",
                 fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
             )
+        return self.read(ref)
+
+    def read(self, ref: str) -> RunImage:
+        """An image's config and (OCI) layer descriptors, as the store has them."""
         manifest = json.loads(self._skopeo("inspect", *self._host(), "--raw", self._source(ref)))
         config = json.loads(
             self._skopeo("inspect", *self._host(), "--config", "--raw", self._source(ref))
