@@ -166,3 +166,32 @@ def add_rebase(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="rebase even onto a run image labelled not rebasable or another platform")
     p.set_defaults(func=_rebase)
+
+
+def _builder(args: argparse.Namespace, scribe: Scribe) -> int:
+    from seldon_platform.packaging import REPO, Packager, check_builder, create_builder
+
+    config = Path(args.config).resolve()
+    buildpacks = config.parent / "build" / "buildpacks"
+    scribe.title(f"Builder {args.image} from {config}")
+    Packager(buildpacks, scribe, REPO / "build" / "cache").package_all()
+    check_builder(config, buildpacks, scribe)
+    create_builder(config, args.image, scribe)
+    return 0
+
+
+def add_builder(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("builder", help="package the buildpacks, check builder.toml against them "
+                                       "and create the builder image with pack (when installed)")
+    p.add_argument("--config", default=str(_default_builder_toml()), metavar="TOML",
+                   help="builder.toml (default: this project's); its buildpacks are packaged "
+                        "into build/buildpacks beside it")
+    p.add_argument("--image", default="localhost/seldon-buildpacks/builder:bookworm",
+                   help="the builder image pack creates")
+    p.set_defaults(func=_builder)
+
+
+def _default_builder_toml() -> Path:
+    from seldon_platform.packaging import REPO
+
+    return REPO / "builder.toml"

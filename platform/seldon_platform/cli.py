@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
-from seldon_platform.build_cli import add_build, add_inspect, add_rebase
+from seldon_platform.build_cli import add_build, add_builder, add_inspect, add_rebase
 
 
 def _stacks(args: argparse.Namespace, scribe: Scribe) -> int:
@@ -41,7 +41,7 @@ def _add_stacks(sub: argparse._SubParsersAction) -> None:
 
 #: each entry adds one sub-command parser whose `func(args, scribe)` returns the exit status
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_stacks, add_build, add_inspect, add_rebase]
+    _add_stacks, add_build, add_inspect, add_rebase, add_builder]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,3 +96,21 @@ def test_pack_is_used_only_when_installed(monkeypatch):
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert packaging.create_builder(REPO / "builder.toml", "x", Scribe(quiet=True)) is False
+
+
+def test_seldon_build_builder_command(buildpacks_dir, tmp_path, capsys):
+    from seldon_platform.cli import main
+
+    assert main(["builder"]) == 0
+    out = capsys.readouterr().out
+    assert f"builder.toml: {len(IDS)} buildpacks, 1 order group(s): OK" in out
+    # another builder.toml: its buildpacks are packaged beside it, then checked against it
+    broken = tmp_path / "builder.toml"
+    broken.write_text((REPO / "builder.toml").read_text().replace(
+        'version = "0.1.0"\nuri = "build/buildpacks/seldon_runtime"',
+        'version = "9.9.9"\nuri = "build/buildpacks/seldon_runtime"'))
+    assert main(["builder", "--config", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert f"ERROR: builder.toml does not match the buildpacks ({broken})" in err
+    assert "seldon/runtime: builder says version 9.9.9" in err
+    assert (tmp_path / "build" / "buildpacks" / "seldon_runtime" / "bin" / "build").is_file()
