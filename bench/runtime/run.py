@@ -5,7 +5,7 @@ gunicorn workers (1 thread each) serves the same echo model with both
 servers, drives each with wrk (8 connections, 127.0.0.1) and prints req/s,
 p50, p99 and the ratios, plus the start-up time to the first /health/ping.
 
-    .venv/bin/python bench/runtime/run.py [--duration 8] [--workers 1 2]
+    .venv/bin/python bench/runtime/run.py [--duration 8] [--workers 1 2] [--tracing]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -195,6 +196,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=2, help="wrk runs per cell; the best is kept")
+    parser.add_argument("--tracing", action="store_true",
+                        help="both servers with TRACING=1, sending every span to a local UDP "
+                             "sink (jaeger-client for seldon-core, ours for seldon-runtime)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -210,11 +214,14 @@ def main() -> int:
         write_lua(luas[name], body)
     rows = []
     startups: dict[str, list[float]] = {}
+    traced = udp_sink() if args.tracing else {}
     for workers in args.workers:
         for name, cmd, extra in servers(workers, work, anchor):
             port, metrics = free_port(), free_port()
             env = base_env()
             env.update(extra)
+            if not name.startswith("bare WSGI"):
+                env.update(traced)
             env["PREDICTIVE_UNIT_HTTP_SERVICE_PORT"] = str(port)
             env["PREDICTIVE_UNIT_METRICS_SERVICE_PORT"] = str(metrics)
             if name.startswith("bare WSGI"):
@@ -249,6 +256,20 @@ def main() -> int:
     for name, values in startups.items():
         print(f"  {name}: " + ", ".join(f"{v:.2f} s" for v in values))
     return 0
+
+
+def udp_sink() -> dict:
+    """A Jaeger agent stand-in that reads and drops every datagram; the servers' env for it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+
+    def drain() -> None:
+        while True:
+            sock.recv(65535)
+
+    threading.Thread(target=drain, daemon=True).start()
+    return {"TRACING": "1", "JAEGER_AGENT_HOST": "127.0.0.1",
+            "JAEGER_AGENT_PORT": str(sock.getsockname()[1])}
 
 
 def table(rows: list[dict]) -> str:
