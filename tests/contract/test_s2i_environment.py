@@ -113,3 +113,21 @@ def test_rebuild_rewrites_the_layer_types(make_app, lifecycle):
     assert _build(lc).returncode == 0
     assert tomllib.loads(toml.read_text())["types"]["launch"] is True
     assert Path(lc.layers / "seldon_s2i-environment" / "config").is_dir()
+
+
+def test_s2i_scripts_in_the_repository_are_warned_about(make_app, lifecycle):
+    app = make_app({
+        "Router.py": "class Router:\n    pass\n",
+        ".s2i/environment": "MODEL_NAME=Router\nSERVICE_TYPE=ROUTER\n",
+        ".s2i/bin/assemble": "#!/bin/bash\napt-get install -y libgl1\n/s2i/bin/assemble\n",
+        ".s2i/bin/run": "#!/bin/bash\nexec seldon-core-microservice $MODEL_NAME\n",
+        ".s2i/bin/custom": "#!/bin/sh\n",
+    })
+    run = _build(lifecycle(app))
+    assert run.returncode == 0, run.output
+    warnings = [line for line in run.output.splitlines() if line.startswith("WARNING: .s2i/bin")]
+    assert [w.split(" ")[1] for w in warnings] == [
+        ".s2i/bin/assemble", ".s2i/bin/custom", ".s2i/bin/run"]
+    assert "system packages in an Aptfile" in warnings[0]
+    assert "buildpacks run no s2i scripts" in warnings[1]
+    assert "always starts seldon-runtime" in warnings[2]

@@ -13,6 +13,7 @@ from seldon_detect.cnb.launch import write_launch
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.envfile import parse_env_file
 from seldon_detect.model import resolve_model_config
+from seldon_detect.s2iscripts import script_warnings
 from seldon_detect.scribe import Scribe
 
 LAYER = "config"
@@ -25,7 +26,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     config = resolve_model_config(ctx.app_dir, entries, ctx.platform_env)
     scribe.info(f"model: {config.model_name} (from {config.model_name_source})")
     scribe.info(f"service type: {config.service_type}")
-    for warning in config.warnings:
+    for warning in [*config.warnings, *script_warnings(ctx.app_dir)]:
         scribe.warn(warning)
 
     layers = Layers(ctx.layers_dir)
