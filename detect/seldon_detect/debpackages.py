@@ -2,7 +2,9 @@
 
 `Aptfile` (the name Heroku's apt buildpack made common): package names, one or
 more per line, `#` comments. `project.toml`: a list under
-`[io.seldon.debian-packages] install`. Either may pin a version (`name=1.2-3`).
+`[io.seldon.debian-packages] install`. The build variable `BP_DEBIAN_PACKAGES`
+(names separated by spaces or commas) adds more without a file. Any of them
+may pin a version (`name=1.2-3`).
 Anything else an Aptfile elsewhere may hold (`.deb` URLs, `:repo:` lines) is
 refused with the line to fix: it would bypass the signed Debian archive.
 """
@@ -19,6 +21,8 @@ from seldon_detect.errors import UserError
 APTFILE = "Aptfile"
 PROJECT_FILE = "project.toml"
 PROJECT_TABLE = "io.seldon.debian-packages"
+#: a build variable (pack -e, kpack's build env) listing more packages, no file needed
+ENV_LIST = "BP_DEBIAN_PACKAGES"
 #: Debian policy package names, an optional architecture and an optional exact version
 _SPEC = re.compile(r"^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.+~:-]+)?$")
 
@@ -35,10 +39,13 @@ class PackageRequest:
         return re.split(r"[:=]", self.spec, maxsplit=1)[0]
 
 
-def requested_packages(app_dir: Path) -> list[PackageRequest]:
-    """Every requested package once, Aptfile first; raises UserError on a bad entry."""
+def requested_packages(app_dir: Path, env_list: str = "") -> list[PackageRequest]:
+    """Every requested package once (Aptfile, then project.toml, then `env_list`, the value
+    of BP_DEBIAN_PACKAGES); raises UserError on a bad entry."""
     found: dict[str, PackageRequest] = {}
-    for request in [*_from_aptfile(app_dir / APTFILE), *_from_project(app_dir / PROJECT_FILE)]:
+    from_env = [_check(spec, ENV_LIST, ENV_LIST) for spec in env_list.replace(",", " ").split()]
+    for request in [*_from_aptfile(app_dir / APTFILE), *_from_project(app_dir / PROJECT_FILE),
+                    *from_env]:
         earlier = found.get(request.name)
         if earlier and earlier.spec != request.spec:
             raise UserError(

@@ -38,6 +38,10 @@ def test_detect_needs_a_list(make_app, lifecycle):
     run = lifecycle(make_app({"Aptfile": "jq\n"})).detect(BP)
     assert run.returncode == 0, run.output
     assert run.plan["provides"] == [{"name": "debian-packages"}]
+    by_variable = lifecycle(make_app({"M.py": ""}))
+    (by_variable.platform / "env").mkdir(parents=True, exist_ok=True)
+    (by_variable.platform / "env" / "BP_DEBIAN_PACKAGES").write_text("jq libgl1")
+    assert by_variable.detect(BP).returncode == 0
     bad = lifecycle(make_app({"Aptfile": "https://example.com/x.deb\n"})).detect(BP)
     assert bad.returncode == 1
     assert "ERROR: Aptfile may list only Debian package names (Aptfile:1)" in bad.output

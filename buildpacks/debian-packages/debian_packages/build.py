@@ -16,7 +16,7 @@ from debian_packages.unpack import export_paths, relink_absolute, reprefix_pkgco
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.sbom import EXTENSION, cyclonedx
-from seldon_detect.debpackages import requested_packages
+from seldon_detect.debpackages import ENV_LIST, requested_packages
 from seldon_detect.scribe import Scribe
 
 LAYER = "packages"
@@ -25,7 +25,7 @@ APT_LAYER = "apt"
 
 def build(ctx: BuildContext, scribe: Scribe) -> None:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
-    requests = requested_packages(ctx.app_dir)
+    requests = requested_packages(ctx.app_dir, ctx.env(ENV_LIST))
     scribe.info("requested: " + ", ".join(f"{r.spec} ({r.source})" for r in requests))
     status, is_run_image = status_file()
     if not is_run_image:

@@ -72,3 +72,14 @@ def test_project_toml_syntax_error(tmp_path):
     with pytest.raises(UserError) as err:
         requested_packages(_app(tmp_path, project="[io.seldon.debian-packages\n"))
     assert err.value.location == "project.toml"
+
+
+def test_build_variable_adds_packages(tmp_path):
+    got = requested_packages(_app(tmp_path, "jq\n"), "libgl1, libglib2.0-0  jq")
+    assert [(r.spec, r.source) for r in got] == [
+        ("jq", "Aptfile:1"), ("libgl1", "BP_DEBIAN_PACKAGES"),
+        ("libglib2.0-0", "BP_DEBIAN_PACKAGES")]
+    with pytest.raises(UserError) as err:
+        requested_packages(_app(tmp_path), "https://example.com/x.deb")
+    assert err.value.title == "BP_DEBIAN_PACKAGES may list only Debian package names"
+    assert err.value.location == "BP_DEBIAN_PACKAGES"
