@@ -102,9 +102,13 @@ def rebase(engine: Engine, ref: str, scribe: Scribe, run_image: str | None = Non
         return Rebased(store.ref(ref), run.reference, 0, len(diff_ids) - cut,
                        time.monotonic() - started)
 
-    history = (app.config.get("history") or [])[-(len(diff_ids) - cut):] if cut < len(diff_ids) \
-        else []
-    app_layers = [(d, h.get("created_by", "")) for d, h in zip(diff_ids[cut:], history)]
+    # the exporter writes one history entry per app layer, last; an image edited since
+    # may have fewer, and then the layers keep no history text rather than a wrong one
+    own_ids = diff_ids[cut:]
+    history = [h for h in app.config.get("history") or [] if not h.get("empty_layer")]
+    texts = [h.get("created_by", "") for h in history[len(history) - len(own_ids):]] \
+        if len(history) >= len(own_ids) else [""] * len(own_ids)
+    app_layers = list(zip(own_ids, texts))
     run_labels = _labels(run.config)
     own = {k: v for k, v in _labels(app.config).items() if k not in run_labels}
     metadata["runImage"].update(topLayer=new_diff_ids[-1] if new_diff_ids else "",
