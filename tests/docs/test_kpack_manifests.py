@@ -225,3 +225,10 @@ def test_lifecycle_can_run_buildpack_api_0_10():
     (lifecycle,) = by_kind("ClusterLifecycle")
     version = lifecycle["spec"]["image"].rsplit(":", 1)[1]
     assert tuple(int(p) for p in version.split(".")[:2]) >= (0, 17)
+
+
+def test_the_readme_pushes_every_buildpack():
+    """The README's `for bp in ...` loop packages one image per buildpack folder."""
+    text = (ROOT / "docs" / "kpack" / "README.md").read_text()
+    (loop,) = re.findall(r"^for bp in ([^;]+); do$", text, re.MULTILINE)
+    assert sorted(loop.split()) == sorted(buildpack_dirs().values())
