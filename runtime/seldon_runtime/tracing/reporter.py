@@ -90,6 +90,8 @@ class UdpReporter:
                 self._sock, self._target = socket.socket(family, kind), target
             self._sock.sendto(packet, self._target)
         except OSError as err:
+            if self._sock is not None:
+                self._sock.close()
             self._sock = self._target = None
             self.lost += len(spans)
             # an absent agent must not break serving, nor fill the log: said once per outage
