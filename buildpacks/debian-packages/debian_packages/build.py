@@ -7,9 +7,7 @@ image's package set are unchanged; the reason for a rebuild is logged.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Iterable
 
 from debian_packages.apt import Apt, Package, source_files, status_file
 from debian_packages.unpack import export_paths, relink_absolute, reprefix_pkgconfig, unpack
@@ -17,6 +15,7 @@ from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.sbom import EXTENSION, cyclonedx
 from seldon_detect.debpackages import ENV_LIST, requested_packages
+from seldon_detect.indexes import digest_files
 from seldon_detect.scribe import Scribe
 
 LAYER = "packages"
@@ -35,8 +34,8 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
                     "images, or list that library too.")
     key = {
         "packages": sorted(r.spec for r in requests),
-        "installed": _digest([status]),
-        "sources": _digest(source_files()),
+        "installed": digest_files([status], Path("/")),
+        "sources": digest_files(source_files(), Path("/")),
         "target": ctx.target.key(),
         "buildpack": ctx.buildpack.version,
     }
@@ -110,11 +109,3 @@ def _component(package: Package, distro_version: str) -> dict:
     return {"type": "library", "name": package.name, "version": package.version,
             "purl": f"pkg:deb/debian/{package.name}@{package.version}?arch={package.arch}"
                     + (f"&distro=debian-{distro_version}" if distro_version else "")}
-
-
-def _digest(files: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for path in files:
-        h.update(str(path).encode() + b"\0")
-        h.update(path.read_bytes() if path.is_file() else b"")
-    return h.hexdigest()[:16]
