@@ -41,16 +41,16 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     }
     layers = Layers(ctx.layers_dir)
     layer = layers.get(LAYER, launch=True, build=True, cache=True)
+    apt_layer = layers.get(APT_LAYER, cache=True)
     reasons = layer.changes(key, recorded=("unpacked",))
     if not reasons:
         packages = [Package(*p.split(" ")) for p in layer.previous.get("unpacked", [])]
         scribe.info(f"Reusing the Debian packages ({_count(packages)}): nothing they depend "
                     "on changed")
         # carried on, so the next change starts from warm lists and archives
-        layers.get(APT_LAYER, cache=True).keep()
+        apt_layer.keep()
     else:
         scribe.info("Installing the Debian packages: " + ", ".join(reasons))
-        apt_layer = layers.get(APT_LAYER, cache=True)
         apt = Apt(apt_layer.path, status, scribe)
         apt.update()
         planned = apt.resolve(requests)
