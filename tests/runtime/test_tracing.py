@@ -184,3 +184,15 @@ def test_batches_are_split_under_the_datagram_limit():
     reporter.queue.extend([big] * 200)
     reporter.flush()
     assert len(sent) >= 4 and max(sent) <= MAX_PACKET and not reporter.queue
+
+
+def test_every_rest_route_has_seldon_cores_operation_name():
+    from types import SimpleNamespace
+
+    from seldon_runtime.rest.app import RestApp
+    from seldon_runtime.tracing.wsgi import OPERATIONS
+
+    plane = SimpleNamespace(**{name: None for name in (
+        "predict", "send_feedback", "transform_input", "transform_output", "route",
+        "aggregate")})
+    assert set(OPERATIONS) == set(RestApp(plane).routes)
