@@ -169,7 +169,8 @@ def add_rebase(sub: argparse._SubParsersAction) -> None:
 
 
 def _builder(args: argparse.Namespace, scribe: Scribe) -> int:
-    from seldon_platform.packaging import REPO, Packager, check_builder, create_builder
+    from seldon_platform.builder_check import check_builder, create_builder
+    from seldon_platform.packaging import REPO, Packager
 
     config = Path(args.config).resolve()
     buildpacks = config.parent / "build" / "buildpacks"
