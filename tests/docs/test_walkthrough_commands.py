@@ -154,6 +154,9 @@ def _pack(words: list[str], w: Walk) -> None:
             w.problems.append(f"pack build --builder {builder}: no builder create made it")
         if builder and builder.startswith("localhost/") and policy != "never":
             w.problems.append("a local builder needs --pull-policy never")
+        if policy == "never" and "--trust-builder" not in words:
+            w.problems.append("an untrusted builder runs phases from the buildpacksio/lifecycle "
+                              "image, which --pull-policy never cannot fetch: --trust-builder")
         if path and not (ROOT / path).is_dir():
             w.problems.append(f"pack build --path {path}: no such folder")
     elif words[1:3] == ["buildpack", "package"]:
