@@ -20,8 +20,6 @@ from docs_support import DATA
 from oci_names import new_tag, parse_reference
 
 FACTS = yaml.safe_load((DATA / "kpack_facts.yaml").read_text())
-KINDS = FACTS["kinds"]
-DEFS = FACTS["definitions"]
 CONST = FACTS["constants"]
 K = CONST["kinds"]
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
@@ -31,23 +29,25 @@ _JSON_TYPES = {"string": str, "boolean": bool, "integer": int, "number": (int, f
 
 # -- strict decode ------------------------------------------------------------------------
 
-def strict_decode(doc: dict[str, Any]) -> list[str]:
-    if doc.get("apiVersion") != FACTS["api_version"]:
-        return [f"apiVersion {doc.get('apiVersion')!r} is not {FACTS['api_version']}"]
-    if doc.get("kind") not in KINDS:
+def strict_decode(doc: dict[str, Any], facts: dict[str, Any] = FACTS) -> list[str]:
+    """Problems of the webhook's strict decode; `facts` may name another kpack version."""
+    if doc.get("apiVersion") != facts["api_version"]:
+        return [f"apiVersion {doc.get('apiVersion')!r} is not {facts['api_version']}"]
+    if doc.get("kind") not in facts["kinds"]:
         return [f"kind {doc.get('kind')!r} is not served by kpack's webhook"]
-    return _check(doc, {"ref": KINDS[doc["kind"]]["definition"]}, "")
+    return _check(doc, {"ref": facts["kinds"][doc["kind"]]["definition"]}, "",
+                  facts["definitions"])
 
 
-def _check(value: Any, field: dict[str, Any], path: str) -> list[str]:
+def _check(value: Any, field: dict[str, Any], path: str, defs: dict[str, Any]) -> list[str]:
     if value is None:
         return []  # JSON null decodes to the zero value
     if "ref" in field:
-        definition = DEFS.get(field["ref"])
+        definition = defs.get(field["ref"])
         if definition is None:
             return []  # left out of the facts on purpose: any value
         if "properties" not in definition:
-            return _check(value, definition, path)
+            return _check(value, definition, path, defs)
         if not isinstance(value, dict):
             return [f"{path or '.'}: expected an object, got {type(value).__name__}"]
         problems = []
@@ -56,7 +56,7 @@ def _check(value: Any, field: dict[str, Any], path: str) -> list[str]:
             if sub is None:
                 problems.append(f"{path}.{key}: unknown field (strict decoding refuses it)")
             else:
-                problems += _check(item, sub, f"{path}.{key}")
+                problems += _check(item, sub, f"{path}.{key}", defs)
         return problems
     wanted = _JSON_TYPES.get(field["type"])
     if wanted is None:
@@ -66,11 +66,11 @@ def _check(value: Any, field: dict[str, Any], path: str) -> list[str]:
                                          and isinstance(value, bool)):
         return [f"{path}: expected {field['type']}, got {type(value).__name__} {value!r}"]
     if field["type"] == "array":
-        return [p for i, item in enumerate(value) for p in _check(item, field["items"],
-                                                                  f"{path}[{i}]")]
+        return [p for i, item in enumerate(value)
+                for p in _check(item, field["items"], f"{path}[{i}]", defs)]
     if field["type"] == "object" and "values" in field:
-        return [p for k, item in value.items() for p in _check(item, field["values"],
-                                                               f"{path}.{k}")]
+        return [p for k, item in value.items()
+                for p in _check(item, field["values"], f"{path}.{k}", defs)]
     return []
 
 

@@ -2,10 +2,14 @@
 
     python tests/docs/make_upstream_facts.py kpack --git-dir KPACK.git --tag v0.17.2
     python tests/docs/make_upstream_facts.py pack --git-dir PACK.git --tag v0.40.5
+    python tests/docs/make_upstream_facts.py kpack --git-dir KPACK.git --tag v0.12.0 \
+        --kinds ClusterStack,ClusterStore,ClusterBuilder,Builder,Image \
+        -o tests/docs/data/kpack_v0.12.0_facts.yaml
 
 Each reads a bare (or normal) git clone of the upstream repository at the
-given tag and writes tests/docs/data/{kpack,pack}_facts.yaml. Only what our
-docs use is kept: no upstream file is copied into this repository.
+given tag and writes tests/docs/data/{kpack,pack}_facts.yaml (the third line:
+the oldest kpack our README supports, for the files it says to apply there).
+Only what our docs use is kept: no upstream file is copied into this repository.
 
 kpack: for every kind kpack's validating webhook serves (cmd/webhook/main.go),
 its scope (config/*.yaml) and the field names and types of its metadata and
@@ -98,7 +102,7 @@ def _collect(defs: dict[str, Any], start: str, out: dict[str, Any]) -> None:
             _collect(defs, field["ref"], out)
 
 
-def kpack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
+def kpack_facts(git_dir: Path, tag: str, only: set[str] | None = None) -> dict[str, Any]:
     swagger = json.loads(git_show(git_dir, tag, "api/openapi-spec/swagger.json"))
     defs = swagger["definitions"]
     webhook = git_show(git_dir, tag, "cmd/webhook/main.go")
@@ -118,7 +122,7 @@ def kpack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
     kinds, definitions = {}, {}
     for const in served:
         kind = kind_consts[const]
-        if kind in NOT_WRITTEN:
+        if kind in NOT_WRITTEN or (only and kind not in only):
             continue
         name = f"kpack.build.{KPACK_API}.{kind}"
         kinds[kind] = {"scope": scopes[kind], "definition": name}
@@ -128,8 +132,10 @@ def kpack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
     build_pod = git_show(git_dir, tag, f"{base}/build_pod.go")
     constants = {
         "kinds": {const: kind_consts[const] for const in sorted(kind_consts)},
+        # kpack before v0.17 has no ClusterLifecycle
         "default_lifecycle_name": one(r'DefaultLifecycleName\s*=\s*"([^"]+)"', git_show(
-            git_dir, tag, f"{base}/cluster_lifecycle_types.go"), "DefaultLifecycleName"),
+            git_dir, tag, f"{base}/cluster_lifecycle_types.go"), "DefaultLifecycleName")
+        if f"{base}/cluster_lifecycle_types.go" in git_files(git_dir, tag, base) else None,
         "service_name_pattern": one(r"serviceNameRE = regexp\.MustCompile\(`([^`]+)`\)",
                                     validation, "serviceNameRE"),
         "docker_secret_annotation": one(r'DOCKERSecretAnnotationPrefix\s*=\s*"([^"]+)"',
@@ -270,8 +276,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--git-dir", type=Path, required=True)
     parser.add_argument("--tag", required=True)
     parser.add_argument("-o", "--out", type=Path)
+    parser.add_argument("--kinds", help="kpack: only these kinds (comma-separated)")
     args = parser.parse_args(argv)
-    facts = (kpack_facts if args.project == "kpack" else pack_facts)(args.git_dir, args.tag)
+    if args.project == "kpack":
+        only = set(args.kinds.split(",")) if args.kinds else None
+        facts = kpack_facts(args.git_dir, args.tag, only)
+    else:
+        facts = pack_facts(args.git_dir, args.tag)
     out = args.out or DATA / f"{args.project}_facts.yaml"
     header = (f"# {args.project} {args.tag}: facts read from upstream source by "
               f"tests/docs/make_upstream_facts.py; regenerate, do not edit.\n")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from docs_support import ROOT, STACK_ID, buildpack_dirs, buildpacks, yaml_documents
+import yaml
+from docs_support import DATA, ROOT, STACK_ID, buildpack_dirs, buildpacks, yaml_documents
 from kpack_rules import FACTS, strict_decode, validate
 
 KPACK = ROOT / "docs" / "kpack"
@@ -181,3 +182,19 @@ def test_the_readme_pushes_every_buildpack():
     text = (ROOT / "docs" / "kpack" / "README.md").read_text()
     (loop,) = re.findall(r"^for bp in ([^;]+); do$", text, re.MULTILINE)
     assert sorted(loop.split()) == sorted(buildpack_dirs().values())
+
+
+def test_the_files_for_older_kpack_are_accepted_by_the_oldest_supported_release():
+    """README: from kpack v0.12.0 to v0.16.1, apply store.yaml + cluster-builder.yaml (and
+    stack.yaml, image.yaml), not builder.yaml, buildpacks.yaml or lifecycle.yaml."""
+    old = yaml.safe_load((DATA / "kpack_v0.12.0_facts.yaml").read_text())
+    assert old["source"]["tag"] == "v0.12.0"
+    readme = (KPACK / "README.md").read_text()
+    assert "| v0.12.0 to v0.16.1 | `store.yaml` + `cluster-builder.yaml`" in readme
+    docs = {name: doc for name, doc in kpack_documents()}
+    for name in ("stack.yaml", "store.yaml", "cluster-builder.yaml", "image.yaml",
+                 "image-registry-cache.yaml"):
+        assert strict_decode(docs[name], old) == [], name
+    assert strict_decode(docs["builder.yaml"], old) == [
+        ".spec.lifecycle: unknown field (strict decoding refuses it)"]
+    assert "not served" in strict_decode(docs["lifecycle.yaml"], old)[0]
