@@ -24,6 +24,7 @@ except ModuleNotFoundError:  # pragma: no cover
     import tomli as tomllib
 
 from seldon_detect.cnb.tomlw import dumps
+from tests.contract import platform_view
 
 ALLOW_LIST = ("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH", "HOME",
               "HOSTNAME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
@@ -87,6 +88,8 @@ class Lifecycle:
         assert tree_digest(self.app) == before, f"{bp_id} detect modified the app directory"
         out = proc.stdout + proc.stderr
         self.outputs.append(out)
+        platform_view.check(self.bp_dir(bp_id), "detect", proc.returncode, proc.stdout,
+                            proc.stderr)
         parsed = tomllib.loads(plan.read_text()) if proc.returncode == 0 else {}
         for option in [parsed, *parsed.get("or", [])]:
             for req in option.get("requires", []):
@@ -106,6 +109,8 @@ class Lifecycle:
                               capture_output=True, text=True)
         out = proc.stdout + proc.stderr
         self.outputs.append(out)
+        platform_view.check(self.bp_dir(bp_id), "build", proc.returncode, proc.stdout,
+                            proc.stderr)
         if proc.returncode == 0:
             self._after_build(layers_dir)
         return Run(proc.returncode, out)

@@ -45,6 +45,10 @@ class PhaseError(Exception):
         self.code = code
         self.message = message
 
+    def render(self) -> str:
+        """The lines the lifecycle prints last, on stderr (the platform reads them back)."""
+        return f"ERROR: {self.message}"
+
 
 def escape_id(buildpack_id: str) -> str:
     """Buildpack ids become directory names with `/` replaced by `_`."""

@@ -115,10 +115,13 @@ def _run_build(bp: Buildpack, paths: Paths, bp_dir: Path, plan_path: Path, env: 
     except OSError as err:
         raise PhaseError(EXIT_BUILD_BUILDPACK, f"{bp.id}: cannot run bin/build: {err}") from err
     if proc.returncode != 0:
-        raise PhaseError(
-            EXIT_BUILD_BUILDPACK,
-            f"buildpack {bp.id}@{bp.version} failed (bin/build exit {proc.returncode})",
-        )
+        raise buildpack_failed(bp, proc.returncode)
+
+
+def buildpack_failed(bp: Buildpack, code: int) -> PhaseError:
+    return PhaseError(
+        EXIT_BUILD_BUILDPACK, f"buildpack {bp.id}@{bp.version} failed (bin/build exit {code})"
+    )
 
 
 def _met_names(bp: Buildpack, bp_dir: Path, bp_plan: list[dict]) -> set[str]:
