@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
@@ -18,7 +19,6 @@ from .engine import Engine, find_engine
 from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
 from .imagestore import ImageStore
-from .lifecycle import tomlfile
 from .lifecycle.descriptor import Buildpack
 from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
 from .project import apply_to_order, load_project

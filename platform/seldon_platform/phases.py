@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from seldon_detect.cnb.ids import escape_id
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe, redact
 
 from .engine import Engine
+from .lifecycle import shared_files
 from .lifecycle.api import (
     EXIT_BUILD_BUILDPACK,
     EXIT_DETECT_ERROR,
     EXIT_DETECT_FAIL,
     PLATFORM_API,
-    escape_id,
 )
 from .lifecycle.descriptor import Buildpack
 from .lifecycle.detector import OUTPUT_INDENT
@@ -60,6 +61,7 @@ class Mounts:
             (self.order, "/cnb/order.toml", "ro"),
             (self.cache, "/cache", "ro"),
         ]
+        vols += [(host, f"/cnb/seldon/{rel}", "ro") for host, rel in shared_files()]
         vols += [
             (bp.path, f"/cnb/buildpacks/{escape_id(bp.id)}/{bp.version}", "ro")
             for bp in self.buildpacks

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 
-from .lifecycle import tomlfile
 from .lifecycle.descriptor import GroupEntry
 
 

@@ -25,9 +25,7 @@ ERROR_CLASSES = ("UserError", "StartupError")
 #: "file:function" of calls whose title is not written at the call -> where the titles are
 INDIRECT = {
     # the classified build failures: the second element of each _CLASSES entry
-    "platform/seldon_platform/phases.py:explain title": ("table", "_CLASSES", 1),
-    # a buildpack's own error, already rendered by the buildpack: nothing new
-    "platform/seldon_platform/phases.py:explain first.removeprefix('ERROR: ')": ("passthrough",),
+    "platform/seldon_platform/phases.py:explain classified[0]": ("table", "_CLASSES", 1),
     # `_run_logged(argv, log, TITLE, fix)` appends " (exit N)"
     "platform/seldon_platform/stacks.py:_run_logged f'{title} (exit {code})'": (
         "argument", "_run_logged", 2, " (exit {})"),

@@ -50,11 +50,6 @@ class PhaseError(Exception):
         return f"ERROR: {self.message}"
 
 
-def escape_id(buildpack_id: str) -> str:
-    """Buildpack ids become directory names with `/` replaced by `_`."""
-    return buildpack_id.replace("/", "_")
-
-
 def api_at_least(api: str, wanted: str) -> bool:
     return _parse(api) >= _parse(wanted)
 

@@ -14,8 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import buildenv, envfiles, tomlfile
-from .api import EXIT_BUILD_BUILDPACK, EXIT_BUILD_OTHER, PhaseError, escape_id
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
+from . import buildenv, envfiles
+from .api import EXIT_BUILD_BUILDPACK, EXIT_BUILD_OTHER, PhaseError
 from .descriptor import Buildpack, load_descriptor
 from .layers import SBOM_EXTENSIONS, Layer, read_layers, sbom_files, set_aside_ignored
 from .paths import Paths

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from . import buildenv, tomlfile
+from seldon_detect import tomlfile
+
+from . import buildenv
 from .api import EXIT_DETECT_ERROR, EXIT_DETECT_FAIL, PhaseError
 from .descriptor import Buildpack, GroupEntry, Store, parse_order
 from .order import Detected, PlanOption, Resolution, expand, resolve
