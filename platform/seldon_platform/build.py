@@ -16,6 +16,7 @@ from . import source as sources
 from .builder_config import load_builder
 from .cache import Cache, default_root
 from .engine import Engine, find_engine
+from .errors import DiskFull
 from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
 from .imagestore import ImageStore
@@ -79,9 +80,7 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
                 cache.discard(work)
     except OSError as err:
         if err.errno == errno.ENOSPC:
-            raise UserError(
-                "The disk is full", str(err), ["Free disk space, then build again."]
-            ) from err
+            raise DiskFull(str(err)) from err
         raise
     finally:
         if src.cleanup:

@@ -23,6 +23,14 @@ from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe, redact
 
 from .engine import Engine
+from .errors import (
+    DependencyNotFound,
+    DiskFull,
+    LifecycleFailed,
+    ModuleNotInstalled,
+    NoBuildpackGroup,
+    NoNetwork,
+)
 from .lifecycle import shared_files
 from .lifecycle.api import (
     EXIT_BUILD_BUILDPACK,
@@ -193,32 +201,20 @@ def explain(failure: PhaseFailure) -> UserError:
     """
     text = "\n".join(failure.tail)
     detail = "\n".join(failure.tail[-15:])
-    classified = next(((title, fix) for needle, title, fix in _CLASSES if needle in text), None)
+    classified = next((kind for needle, kind in _CLASSES if needle in text), None)
     reading = read_tail(failure.code, failure.tail)
     if reading.own:
         err = UserError.from_rendered("\n".join(reading.own))
         if not err.cause:
             err.cause = "\n".join(reading.before[-15:])
         if not err.fix:
-            err.fix = classified[1] if classified else _GENERIC_FIX
+            err.fix = classified.FIX if classified else _GENERIC_FIX
         return err
     if failure.code in (EXIT_DETECT_FAIL, EXIT_DETECT_ERROR):
-        return UserError(
-            title="No buildpack group applies to this source",
-            cause="\n".join(reading.message).removeprefix("ERROR: "),
-            fix=[
-                "Check that the source holds a model (e.g. MyModel.py with class MyModel and "
-                "requirements.txt), or that --context-dir points at it.",
-                "Run with -v to see every buildpack's detect output.",
-            ],
-        )
+        return NoBuildpackGroup("\n".join(reading.message).removeprefix("ERROR: "))
     if classified:
-        return UserError(title=classified[0], cause=detail, fix=classified[1])
-    return UserError(
-        title=f"The build failed (lifecycle exit {failure.code})",
-        cause=detail,
-        fix=["Read the build output above; fix the cause and build again."],
-    )
+        return classified(detail)
+    return LifecycleFailed(detail, code=failure.code)
 
 
 _GENERIC_FIX = ["Fix the cause shown above and build again."]
@@ -307,30 +303,11 @@ def _errored_detect_block(message: list[str]) -> list[str]:
     return []
 
 
+#: failures recognised in the output when no buildpack explained its own (e.g. a crash)
 _CLASSES = [
-    (
-        "No space left on device",
-        "The disk is full",
-        ["Free disk space (`podman system prune`), then build again."],
-    ),
-    (
-        "No matching distribution found",
-        "A Python dependency could not be found",
-        ["Check the package name and version in requirements.txt, and any private index settings."],
-    ),
-    (
-        "Could not find a version that satisfies",
-        "A Python dependency could not be found",
-        ["Check the package name and version in requirements.txt, and any private index settings."],
-    ),
-    (
-        "Temporary failure in name resolution",
-        "The build could not reach the network",
-        ["Check network access to the package index, or use --wheels DIR for offline wheels."],
-    ),
-    (
-        "ModuleNotFoundError",
-        "The model code imports a module that is not installed",
-        ["Add the missing package to requirements.txt."],
-    ),
+    ("No space left on device", DiskFull),
+    ("No matching distribution found", DependencyNotFound),
+    ("Could not find a version that satisfies", DependencyNotFound),
+    ("Temporary failure in name resolution", NoNetwork),
+    ("ModuleNotFoundError", ModuleNotInstalled),
 ]

@@ -17,7 +17,7 @@ import pytest
 from seldon_platform.phases import _CLASSES
 
 pytestmark = pytest.mark.engine
-GENERIC_TITLES = {title for _, title, _ in _CLASSES}
+GENERIC_TITLES = {kind.TITLE for _, kind in _CLASSES}
 #: a traceback frame in the platform, the lifecycle or a buildpack (a crash, not an error value)
 OUR_FRAMES = re.compile(r'File "[^"]*(seldon_platform|seldon_detect|/cnb/)')
 MODEL = "class BadModel:\n    def predict(self, X, features_names=None):\n        return X\n"

@@ -1,9 +1,11 @@
 """How lifecycle failures become user errors: the buildpack's own error wins, shown once."""
 
 import io
+import re
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+from seldon_platform.errors import DependencyNotFound, DiskFull, ModuleNotInstalled
 from seldon_platform.phases import PhaseFailure, Relay, explain
 
 NO_MATCH = UserError(
@@ -66,23 +68,22 @@ def test_advice_is_added_only_where_the_buildpack_gave_none():
     tail = ["Collecting nope==9", "ERROR: No matching distribution found for nope==9", LIFECYCLE]
     err = explain(PhaseFailure(51, tail))
     assert err.title == "No matching distribution found for nope==9"
-    assert err.fix == ["Check the package name and version in requirements.txt, "
-                       "and any private index settings."]
+    assert tuple(err.fix) == DependencyNotFound.FIX
     assert "Collecting nope==9" in err.cause
     bare = UserError("MODEL_NAME is not set", "The model class cannot be found.")
     err = explain(PhaseFailure(51, ["--- a/b", *bare.render().splitlines(), LIFECYCLE]))
     assert (err.title, err.cause) == (bare.title, bare.cause)
-    assert err.fix == ["Fix the cause shown above and build again."]
+    assert list(err.fix) == ["Fix the cause shown above and build again."]
 
 
 def test_a_crash_without_an_error_block_is_classified():
     tail = ["ERROR: pip warned about something", "Traceback (most recent call last):",
             "  File \"x.py\", line 1", "ModuleNotFoundError: No module named 'yaml'", LIFECYCLE]
     err = explain(PhaseFailure(51, tail))
+    assert isinstance(err, ModuleNotInstalled)
     assert err.title == "The model code imports a module that is not installed"
-    assert explain(PhaseFailure(51, ["OSError: [Errno 28] No space left on device"])).title == (
-        "The disk is full"
-    )
+    assert isinstance(explain(PhaseFailure(51, ["OSError: [Errno 28] No space left on device"])),
+                      DiskFull)
 
 
 def test_a_detect_error_shows_the_buildpacks_block():
@@ -140,3 +141,16 @@ def test_rendered_errors_read_back_to_the_same_text():
     for case in cases:
         assert UserError.from_rendered(case.render()).render() == case.render()
     assert UserError.from_rendered(NO_MATCH.render()) == NO_MATCH
+
+
+def test_each_failure_kind_has_one_title_and_fix():
+    from seldon_platform.errors import ImageNotFound, LifecycleFailed, kinds
+
+    err = ImageNotFound("The engine has no such image.", image="m:1")
+    assert (err.title, err.cause, list(err.fix)) == (
+        "Image m:1 not found", "The engine has no such image.", list(ImageNotFound.FIX))
+    assert err.render().startswith("ERROR: Image m:1 not found\n")
+    assert LifecycleFailed("tail", code=126).title == "The build failed (lifecycle exit 126)"
+    assert re.fullmatch(LifecycleFailed.title_pattern(), "The build failed (lifecycle exit <n>)")
+    titles = [kind.TITLE for kind in kinds()]
+    assert len(titles) == len(set(titles)) and ImageNotFound in kinds()
