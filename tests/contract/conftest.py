@@ -144,10 +144,13 @@ def uv_on_index(index_packages) -> None:
         (index_packages / wheel.name).write_bytes(wheel.read_bytes())
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     """How many buildpack error paths this run passed through the platform (platform_view)."""
     if platform_view.CHECKED:
         titles = {title for _, _, title in platform_view.CHECKED}
         terminalreporter.write_line(
             f"buildpack errors passed through the platform's rendering: "
             f"{len(platform_view.CHECKED)} failing runs, {len(titles)} distinct titles")
+        if config.option.verbose > 0:
+            for bp_id, phase, title in sorted(set(platform_view.CHECKED)):
+                terminalreporter.write_line(f"  {bp_id} {phase}: {title}")
