@@ -50,68 +50,47 @@ def kinds() -> list[type[PlatformError]]:
     return found
 
 
+def _kind(name: str, title: str, *fix: str) -> type[PlatformError]:
+    return type(name, (PlatformError,), {"TITLE": title, "FIX": fix, "__module__": __name__})
+
+
 # -- the build ------------------------------------------------------------------------------
-
-class NoBuildpackGroup(PlatformError):
-    TITLE = "No buildpack group applies to this source"
-    FIX = ("Check that the source holds a model (e.g. MyModel.py with class MyModel and "
-           "requirements.txt), or that --context-dir points at it.",
-           "Run with -v to see every buildpack's detect output.")
-
-
-class LifecycleFailed(PlatformError):
-    TITLE = "The build failed (lifecycle exit {code})"
-    FIX = ("Read the build output above; fix the cause and build again.",)
-
-
-class DiskFull(PlatformError):
-    TITLE = "The disk is full"
-    FIX = ("Free disk space (`podman system prune`, old build caches), then build again.",)
-
-
-class DependencyNotFound(PlatformError):
-    TITLE = "A Python dependency could not be found"
-    FIX = ("Check the package name and version in requirements.txt, and any private index "
-           "settings.",)
-
-
-class NoNetwork(PlatformError):
-    TITLE = "The build could not reach the network"
-    FIX = ("Check network access to the package index, or use --wheels DIR for offline wheels.",)
-
-
-class ModuleNotInstalled(PlatformError):
-    TITLE = "The model code imports a module that is not installed"
-    FIX = ("Add the missing package to requirements.txt.",)
-
+NoBuildpackGroup = _kind(
+    "NoBuildpackGroup", "No buildpack group applies to this source",
+    "Check that the source holds a model (e.g. MyModel.py with class MyModel and "
+    "requirements.txt), or that --context-dir points at it.",
+    "Run with -v to see every buildpack's detect output.")
+LifecycleFailed = _kind(
+    "LifecycleFailed", "The build failed (lifecycle exit {code})",
+    "Read the build output above; fix the cause and build again.")
+DiskFull = _kind(
+    "DiskFull", "The disk is full",
+    "Free disk space (`podman system prune`, old build caches), then build again.")
+DependencyNotFound = _kind(
+    "DependencyNotFound", "A Python dependency could not be found",
+    "Check the package name and version in requirements.txt, and any private index settings.")
+NoNetwork = _kind(
+    "NoNetwork", "The build could not reach the network",
+    "Check network access to the package index, or use --wheels DIR for offline wheels.")
+ModuleNotInstalled = _kind(
+    "ModuleNotInstalled", "The model code imports a module that is not installed",
+    "Add the missing package to requirements.txt.")
 
 # -- images: inspect and rebase ---------------------------------------------------------------
-
-class ImageNotFound(PlatformError):
-    TITLE = "Image {image} not found"
-    FIX = ("Check the name and tag, or build it first: seldon-build build SRC -t IMAGE",)
-
-
-class NotBuiltWithBuildpacks(PlatformError):
-    TITLE = "{image} was not built with buildpacks"
-    FIX = ("Use an image built by seldon-build, pack or kpack.",)
-
-
-class TopLayerMissing(PlatformError):
-    TITLE = "{image} does not hold its run image's top layer"
-    FIX = ("Rebuild the image.",)
-
-
-class RunImageNotRebasable(PlatformError):
-    TITLE = "Run image {image} is not rebasable"
-    FIX = ("Rebuild the model image instead, or pass --force if you know better.",)
-
-
-class RunImageOtherPlatform(PlatformError):
-    TITLE = "Run image {image} is for another platform"
-    FIX = ("Use a run image of the same OS and architecture.",)
-
-
-class RunImageOtherDistribution(PlatformError):
-    TITLE = "Run image {image} is another distribution"
-    FIX = ("Rebuild the model image on the new stack instead.",)
+ImageNotFound = _kind(
+    "ImageNotFound", "Image {image} not found",
+    "Check the name and tag, or build it first: seldon-build build SRC -t IMAGE")
+NotBuiltWithBuildpacks = _kind(
+    "NotBuiltWithBuildpacks", "{image} was not built with buildpacks",
+    "Use an image built by seldon-build, pack or kpack.")
+TopLayerMissing = _kind(
+    "TopLayerMissing", "{image} does not hold its run image's top layer", "Rebuild the image.")
+RunImageNotRebasable = _kind(
+    "RunImageNotRebasable", "Run image {image} is not rebasable",
+    "Rebuild the model image instead, or pass --force if you know better.")
+RunImageOtherPlatform = _kind(
+    "RunImageOtherPlatform", "Run image {image} is for another platform",
+    "Use a run image of the same OS and architecture.")
+RunImageOtherDistribution = _kind(
+    "RunImageOtherDistribution", "Run image {image} is another distribution",
+    "Rebuild the model image on the new stack instead.")
