@@ -94,3 +94,35 @@ RunImageOtherPlatform = _kind(
 RunImageOtherDistribution = _kind(
     "RunImageOtherDistribution", "Run image {image} is another distribution",
     "Rebuild the model image on the new stack instead.")
+
+# -- the engine's image store ------------------------------------------------------------------
+SkopeoMissing = _kind(
+    "SkopeoMissing", "skopeo is not installed",
+    "Install it: `sudo apt-get install skopeo` (or run `make setup`).")
+SkopeoFailed = _kind("SkopeoFailed", "skopeo {command} failed",
+                     "Check that the container engine works and that the image exists.")
+RunImageNotFound = _kind(
+    "RunImageNotFound", "Run image {image} not found",
+    "Build the stack images: `seldon-build stacks` (or `make stacks`).")
+
+# -- project.toml -------------------------------------------------------------------------------
+ProjectNotToml = _kind("ProjectNotToml", "project.toml is not valid TOML", "Fix its syntax.")
+ProjectIncludeAndExclude = _kind(
+    "ProjectIncludeAndExclude", "project.toml sets both include and exclude",
+    "Keep either include or exclude.")
+ProjectBuildpackWithoutId = _kind(
+    "ProjectBuildpackWithoutId", "project.toml names a buildpack without an id",
+    "Give every [[io.buildpacks.group]] entry an id.")
+
+# -- `seldon-build build --pack` ----------------------------------------------------------------
+PackMissing = _kind(
+    "PackMissing", "--pack needs the `pack` CLI",
+    "Install pack (https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/)",
+    "or build without --pack: seldon-build runs the buildpacks itself.")
+PackOutput = _kind("PackOutput", "--pack writes to the Docker daemon only",
+                   "Drop --output, or drop --pack.")
+
+# -- `make demo` ---------------------------------------------------------------------------------
+DemoServerExited = _kind("DemoServerExited", "The model server exited before it became ready")
+DemoServerNotReady = _kind("DemoServerNotReady", "The model server did not become ready at {url}")
+DemoPredictionFailed = _kind("DemoPredictionFailed", "The prediction failed with HTTP {status}")

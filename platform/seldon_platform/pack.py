@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
+from .errors import PackMissing, PackOutput
 from .source import fetch
 
 BUILDER_IMAGE = "localhost/seldon-buildpacks/builder:bookworm"
@@ -65,18 +65,9 @@ def pack_build(
     """Build `source` into `tag` with `pack build`; returns pack's exit status."""
     pack = shutil.which("pack")
     if not pack:
-        raise UserError(
-            title="--pack needs the `pack` CLI",
-            cause="`pack` is not on PATH.",
-            fix=[
-                "Install pack (https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/)",
-                "or build without --pack: seldon-build runs the buildpacks itself.",
-            ],
-        )
+        raise PackMissing("`pack` is not on PATH.")
     if output != "engine":
-        raise UserError(
-            "--pack writes to the Docker daemon only", fix=["Drop --output, or drop --pack."]
-        )
+        raise PackOutput(f"pack loads the image into the engine; it cannot write {output}.")
     fetched = fetch(source, ref, context_dir)
     with tempfile.TemporaryDirectory(prefix="seldon-pack-") as tmp:
         env_file = Path(tmp) / "build.env"
