@@ -83,6 +83,8 @@ class Mounts:
 
 
 class PhaseFailure(Exception):
+    """The lifecycle's exit code and its last lines, with any held-back error block whole."""
+
     def __init__(self, code: int, tail: list[str]):
         super().__init__(f"lifecycle exited with {code}")
         self.code = code
@@ -145,6 +147,7 @@ class Relay:
     not hold is shown here first.
     """
 
+    #: an error block is a few dozen lines (a detect failure's a few hundred): more is output
     HOLD_AT_MOST = 2000
 
     def __init__(self, scribe: Scribe):
