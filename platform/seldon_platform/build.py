@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
@@ -15,10 +16,10 @@ from . import source as sources
 from .builder_config import load_builder
 from .cache import Cache, default_root
 from .engine import Engine, find_engine
+from .errors import DiskFull
 from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
 from .imagestore import ImageStore
-from .lifecycle import tomlfile
 from .lifecycle.descriptor import Buildpack
 from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
 from .project import apply_to_order, load_project
@@ -79,9 +80,7 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
                 cache.discard(work)
     except OSError as err:
         if err.errno == errno.ENOSPC:
-            raise UserError(
-                "The disk is full", str(err), ["Free disk space, then build again."]
-            ) from err
+            raise DiskFull(str(err)) from err
         raise
     finally:
         if src.cleanup:

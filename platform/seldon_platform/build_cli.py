@@ -46,7 +46,19 @@ def _build(args: argparse.Namespace, scribe: Scribe) -> int:
     if args.pack:
         from seldon_platform.pack import pack_build
 
-        return pack_build(args, scribe)
+        return pack_build(
+            args.source,
+            args.tag,
+            parse_env_pairs(args.env, args.env_file),
+            scribe,
+            ref=args.ref or "",
+            context_dir=args.context_dir or "",
+            bindings=[Path(b) for b in args.binding],
+            wheels=Path(args.wheels) if args.wheels else None,
+            clear_cache=args.clear_cache,
+            default_process=args.default_process,
+            output=" ".join(args.output or ["engine"]),
+        )
     from seldon_platform.build import BuildOptions, build
 
     output, output_path = _output(args.output)

@@ -20,12 +20,12 @@ import re
 import shutil
 from pathlib import Path
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
 from .builder_check import check_builder
-from .lifecycle.api import escape_id
 
 #: where the buildpacks go inside the bundle, relative to its builder.toml
 BUNDLED = "buildpacks"
@@ -34,7 +34,7 @@ BUNDLED = "buildpacks"
 def write_bundle(config: Path, buildpacks_dir: Path, out: Path, scribe: Scribe) -> Path:
     """Write OUT/builder.toml and OUT/buildpacks/*; return the new builder.toml."""
     text = config.read_text(encoding="utf-8")
-    entries = _toml.loads(text).get("buildpacks", [])
+    entries = tomlfile.loads(text).get("buildpacks", [])
     out.mkdir(parents=True, exist_ok=True)
     target = out / BUNDLED
     shutil.rmtree(target, ignore_errors=True)

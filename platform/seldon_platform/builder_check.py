@@ -11,15 +11,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
 
 def _load(path: Path) -> dict:
     try:
-        return _toml.load_path(path)
-    except (OSError, _toml.TOMLDecodeError) as err:
+        return tomlfile.load_path(path)
+    except (OSError, tomlfile.TOMLDecodeError) as err:
         raise UserError(f"Cannot read {path}", str(err), ["Fix the file."],
                         location=str(path)) from None
 

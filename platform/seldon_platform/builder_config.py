@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
 from seldon_detect.errors import UserError
 
-from .lifecycle import tomlfile
-from .lifecycle.api import PhaseError, escape_id
+from .lifecycle.api import PhaseError
 from .lifecycle.descriptor import Buildpack, Order, load_descriptor, parse_order
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

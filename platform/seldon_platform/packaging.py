@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import hashlib
 import importlib.util
 import py_compile
 import shutil
@@ -28,9 +27,11 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+from seldon_detect.digests import digest_files
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
@@ -72,25 +73,11 @@ from seldon_detect.cnb.entry import main; main(sys.argv[2], sys.argv[3], sys.arg
 """
 
 
-def escaped(buildpack_id: str) -> str:
-    return buildpack_id.replace("/", "_")
-
-
 def _files(root: Path) -> list[Path]:
     return sorted(
         p for p in root.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith((".pyc", ".so"))
     )
-
-
-def _digest(paths: Iterable[Path], extra: Sequence[str] = ()) -> str:
-    h = hashlib.sha256()
-    for item in extra:
-        h.update(item.encode() + b"\0")
-    for path in paths:
-        h.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
 
 
 def _copy_tree(src: Path, dest: Path) -> None:
@@ -132,7 +119,7 @@ def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
     """The seldon-runtime wheel and its dependencies for the stack, cached by runtime inputs."""
     runtime = REPO / "runtime"
     inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime"), STRIPPER]
-    key = _digest(inputs, [STACK_PYTHON, *STACK_PLATFORMS])[:16]
+    key = digest_files(inputs, REPO, {"python": STACK_PYTHON, "platforms": STACK_PLATFORMS})[:16]
     target = cache / f"runtime-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
@@ -171,7 +158,7 @@ def _strip_debug(target: Path, scribe: Scribe) -> None:
 
 
 def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
-    target = cache / f"rattler-{_digest([STRIPPER], [RATTLER_SPEC])[:16]}"
+    target = cache / f"rattler-{digest_files([STRIPPER], REPO, {'spec': RATTLER_SPEC})[:16]}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
@@ -203,16 +190,17 @@ class Packager:
         return done
 
     def package(self, src: Path) -> Path:
-        info = _toml.load_path(src / "buildpack.toml")
+        info = tomlfile.load_path(src / "buildpack.toml")
         bp_id, module = info["buildpack"]["id"], src.name.replace("-", "_")
-        dest = self.out / escaped(bp_id)
+        dest = self.out / escape_id(bp_id)
         lib_sources = [src, REPO / "detect" / "seldon_detect",
                        *(_installed_package_dir(name) for name, _ in VENDORED)]
         pinned = [_pinned_wheel(prefix, self.cache, self.scribe) for prefix in PINNED_WHEELS]
         bundled = BUNDLED_WHEELS.get(bp_id)
         wheels = bundled(self.cache, self.scribe) if bundled else []
-        key = _digest([p for s in lib_sources for p in _files(s)] + [*pinned, *wheels],
-                      [SHIM, module, Path(__file__).read_text(encoding="utf-8")])
+        key = digest_files([p for s in lib_sources for p in _files(s)] + [*pinned, *wheels],
+                           REPO, {"shim": SHIM, "module": module,
+                                  "packaging": Path(__file__).read_text(encoding="utf-8")})
         stamp = dest / STAMP
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
             self.scribe.info(f"{bp_id}: up to date")

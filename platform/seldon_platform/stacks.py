@@ -11,8 +11,6 @@ A user with registry access may start from another base (`--base debian:bookworm
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -20,6 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from seldon_detect.digests import digest_files
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 from seldon_platform.engine import Engine, labels_of
@@ -58,15 +57,6 @@ def stacks_dir() -> Path:
 def cache_dir() -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(root) / "seldon-buildpacks"
-
-
-def digest_of(files: list[Path], **settings: str) -> str:
-    """sha256 over the files' names and bytes and the settings, in a stable order."""
-    h = hashlib.sha256()
-    for path in sorted(files):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    h.update(json.dumps(settings, sort_keys=True).encode())
-    return h.hexdigest()
 
 
 def debian_mirrors(apt_dir: Path = Path("/etc/apt")) -> tuple[str, str]:
@@ -143,7 +133,8 @@ def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe
 def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: bool) -> str:
     mirror, security = debian_mirrors()
     script = src / "base" / "prepare-rootfs.sh"
-    digest = digest_of([script], suite=SUITE, mirror=mirror, security=security, variant="minbase")
+    digest = digest_files([script], script.parent, {"suite": SUITE, "mirror": mirror,
+                                                    "security": security, "variant": "minbase"})
     if _reusable(engine, ref, digest, force, scribe):
         return digest
     rootfs = cache_dir() / f"rootfs-{SUITE}-{digest[:12]}"
@@ -243,7 +234,8 @@ def _ensure_image(
 ) -> str:
     """Build `ref` unless its inputs label matches; returns that digest."""
     containerfile = context / "Containerfile"
-    digest = digest_of([containerfile], base=parents_digest, stack_id=STACK_ID)
+    digest = digest_files([containerfile], context,
+                          {"base": parents_digest, "stack_id": STACK_ID})
     if _reusable(engine, ref, digest, force, scribe):
         return digest
     args = ["build", "--network=host", "-f", str(containerfile), "-t", ref,
