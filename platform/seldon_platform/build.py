@@ -20,6 +20,7 @@ from .exporter.oci import Layout, write_archive
 from .imagestore import ImageStore
 from .lifecycle import tomlfile
 from .lifecycle.descriptor import Buildpack
+from .packaging import ensure_packaged
 from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
 from .project import apply_to_order, load_project
 
@@ -58,7 +59,10 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
     store = ImageStore(engine)
     src = sources.fetch(opts.source, opts.ref, opts.context_dir)
     project = load_project(src.root)
-    builder = load_builder(opts.builder, opts.buildpacks_dir)
+    buildpacks_dir = opts.buildpacks_dir
+    if buildpacks_dir is None and opts.builder is None:
+        buildpacks_dir = ensure_packaged(scribe)  # the tool's own builder: packaged on first use
+    builder = load_builder(opts.builder, buildpacks_dir)
     if not engine.image_exists(builder.build_image):
         raise UserError(
             title=f"Build image {builder.build_image} not found",

@@ -23,6 +23,7 @@ from pathlib import Path
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 from seldon_platform.engine import Engine, labels_of
+from seldon_platform.package_data import data_root, user_cache
 
 SUITE = "bookworm"
 STACK_ID = "io.seldon.stacks.bookworm"
@@ -42,22 +43,8 @@ class StackImages:
 
 
 def stacks_dir() -> Path:
-    """The Containerfiles: the repository's `stacks/`, or the copy inside the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "stacks", here / "_stacks"):
-        if (candidate / "run" / "Containerfile").is_file():
-            return candidate
-    raise UserError(
-        title="The stack Containerfiles are missing",
-        cause=f"Neither {here.parent.parent / 'stacks'} nor {here / '_stacks'} "
-        "holds run/Containerfile.",
-        fix=["Reinstall seldon-model-buildpacks, or run from a full checkout of the repository."],
-    )
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "seldon-buildpacks"
+    """The Containerfiles and the root file system recipe (a checkout's or the wheel's)."""
+    return data_root() / "stacks"
 
 
 def digest_of(files: list[Path], **settings: str) -> str:
@@ -146,7 +133,7 @@ def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: boo
     digest = digest_of([script], suite=SUITE, mirror=mirror, security=security, variant="minbase")
     if _reusable(engine, ref, digest, force, scribe):
         return digest
-    rootfs = cache_dir() / f"rootfs-{SUITE}-{digest[:12]}"
+    rootfs = user_cache() / f"rootfs-{SUITE}-{digest[:12]}"
     done = rootfs.parent / f"{rootfs.name}.prepared"
     if force or not done.exists():
         _make_rootfs(scribe, rootfs, script, mirror, security)
