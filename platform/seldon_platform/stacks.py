@@ -22,6 +22,7 @@ from pathlib import Path
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+from seldon_platform import host_tools
 from seldon_platform.engine import Engine, labels_of
 from seldon_platform.package_data import data_root, user_cache
 
@@ -111,6 +112,23 @@ def ensure_stacks(
     return images
 
 
+def ensure_build_image(engine: Engine, build_image: str, scribe: Scribe) -> None:
+    """First use: the tool's own stack images are built now when we can (as root), with
+    progress; for any other build image, or without root, one sentence names the command."""
+    if engine.image_exists(build_image):
+        return
+    if build_image == StackImages().build and os.geteuid() == 0:
+        scribe.info("The stack images are not built yet: building them once now "
+                    "(`seldon-build stacks`; later builds reuse them)")
+        ensure_stacks(engine, scribe)
+        return
+    raise UserError(
+        title=f"Build image {build_image} not found",
+        fix=["Build the stack images once: `sudo seldon-build stacks` (root is needed for "
+             "debootstrap; it shows its progress and takes a few minutes)."],
+    )
+
+
 def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe) -> bool:
     info = engine.image_inspect(ref)
     if info is None:
@@ -157,12 +175,7 @@ def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, securi
                 "`seldon-build stacks --base docker.io/library/debian:bookworm-slim`.",
             ],
         )
-    if not shutil.which("debootstrap"):
-        raise UserError(
-            title="debootstrap is not installed",
-            cause="The base image is made from Debian packages with debootstrap.",
-            fix=["Run `make setup`, or `sudo apt-get install debootstrap`."],
-        )
+    host_tools.require(host_tools.STACKS, "Building the base image (debootstrap)")
     debootstrapped = rootfs.parent / f"{rootfs.name}.debootstrapped"
     if not debootstrapped.exists():
         # A half-finished debootstrap cannot be resumed: start that part again.
