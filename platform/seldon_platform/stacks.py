@@ -112,6 +112,26 @@ def ensure_stacks(
     return images
 
 
+def expected_digests(base: str | None = None) -> dict[str, str]:
+    """The inputs digest each stack image must carry to be reused: {image: digest}."""
+    images, src = StackImages(), stacks_dir()
+    base_digest = f"external:{base}" if base else _base_digest(src)
+    run_digest = _image_digest(src / "run", base_digest)
+    found = {images.run: run_digest,
+             images.build: _image_digest(src / "build", f"{base_digest} {run_digest}")}
+    return found if base else {images.base: base_digest, **found}
+
+
+def _base_digest(src: Path) -> str:
+    mirror, security = debian_mirrors()
+    return digest_of([src / "base" / "prepare-rootfs.sh"], suite=SUITE, mirror=mirror,
+                     security=security, variant="minbase")
+
+
+def _image_digest(context: Path, parents_digest: str) -> str:
+    return digest_of([context / "Containerfile"], base=parents_digest, stack_id=STACK_ID)
+
+
 def ensure_build_image(engine: Engine, build_image: str, scribe: Scribe) -> None:
     """First use: the tool's own stack images are built now when we can (as root), with
     progress; for any other build image, or without root, one sentence names the command."""
@@ -148,7 +168,7 @@ def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe
 def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: bool) -> str:
     mirror, security = debian_mirrors()
     script = src / "base" / "prepare-rootfs.sh"
-    digest = digest_of([script], suite=SUITE, mirror=mirror, security=security, variant="minbase")
+    digest = _base_digest(src)
     if _reusable(engine, ref, digest, force, scribe):
         return digest
     rootfs = user_cache() / f"rootfs-{SUITE}-{digest[:12]}"
@@ -243,7 +263,7 @@ def _ensure_image(
 ) -> str:
     """Build `ref` unless its inputs label matches; returns that digest."""
     containerfile = context / "Containerfile"
-    digest = digest_of([containerfile], base=parents_digest, stack_id=STACK_ID)
+    digest = _image_digest(context, parents_digest)
     if _reusable(engine, ref, digest, force, scribe):
         return digest
     args = ["build", "--network=host", "-f", str(containerfile), "-t", ref,
