@@ -110,10 +110,12 @@ def rlimit_error(text: str) -> UserError | None:
     allowed = f"this host allows at most {value}" if value else "this host allows less"
     flags = " ".join(f"--ulimit {n}={v}:{v}" for n, v in values.items())
     return UserError(
-        title=f"The container may not have podman's default {name} limit",
+        title=f"The container's {name} limit is higher than this host allows",
         cause=(f"The container runtime could not set RLIMIT_{name.upper()} "
-               f"({WHAT.get(name, name)}, rlimit type {number}) to podman's default: "
-               f"{allowed} (hard limit of this process). The engine said:\n{text.strip()[-600:]}"),
+               f"({WHAT.get(name, name)}, rlimit type {number}): {allowed} (the hard limit "
+               f"of this process), while podman asks for {PODMAN_DEFAULT_ULIMIT} unless "
+               f"--ulimit or containers.conf says otherwise. The engine said:\n"
+               f"{text.strip()[-600:]}"),
         fix=[f"Run the image with explicit limits: `podman run {flags} ...`.",
              "Or raise the host's hard limit (`ulimit -H`), or set default_ulimits in your own "
              "containers.conf."],
