@@ -182,7 +182,8 @@ def _isolated() -> list[str]:
 
 def run_session(blocks: list[Block], workdir: Path, timeout: float,
                 as_users_do: bool = False) -> SessionResult:
-    """Run the blocks; `as_users_do`: with no CONTAINERS_CONF, whatever the host needs."""
+    """Run the blocks; `as_users_do`: with no CONTAINERS_CONF, whatever the host needs, and
+    in the host's network (the build downloads packages; the ports must be free)."""
     path = workdir / ".doc-session.sh"
     path.write_text(script(blocks))
     env = dict(os.environ)
@@ -194,7 +195,7 @@ def run_session(blocks: list[Block], workdir: Path, timeout: float,
     # the build cache of the docs' image lives and dies with the test session
     env["SELDON_BUILD_CACHE"] = str(workdir / ".seldon-build-cache")
     proc = subprocess.Popen(
-        [*_isolated(), str(path)], cwd=workdir, env=env, text=True,
+        [*(["bash"] if as_users_do else _isolated()), str(path)], cwd=workdir, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:

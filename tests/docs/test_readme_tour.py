@@ -5,6 +5,7 @@ holding `examples/sklearn-iris` as a checkout does."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 
 import pytest
@@ -40,6 +41,9 @@ def test_the_tours_s2i_line_builds_the_same_image():
 @pytest.mark.engine
 @pytest.mark.slow
 def test_the_tour_runs_as_written(engine, stack_images, tmp_path):
+    with socket.socket() as probe:  # the tour runs in the host's network, on port 9000
+        if probe.connect_ex(("127.0.0.1", 9000)) == 0:
+            pytest.fail("port 9000 is taken on this machine: the tour's `podman run` needs it")
     shutil.copytree(ROOT / "examples" / "sklearn-iris", tmp_path / "examples" / "sklearn-iris")
     blocks = tour()
     try:
