@@ -48,14 +48,6 @@ def _size(path: Path) -> int:
     return total
 
 
-def _human(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
 def _cgroup_version() -> str:
     return "v2" if Path("/sys/fs/cgroup/cgroup.controllers").is_file() else "v1"
 
@@ -141,7 +133,7 @@ def check_stacks(report: Report, engine: Engine) -> None:
 
 def check_cache(report: Report) -> None:
     for label, path in (("tool cache", user_cache()), ("build cache", default_root())):
-        size = _human(_size(path)) if path.is_dir() else "empty"
+        size = f"{_size(path) / 1e6:,.1f} MB" if path.is_dir() else "empty"
         report.add(label, f"{path} ({size})")
 
 
