@@ -123,3 +123,24 @@ def test_oci_archive_output_loads_nothing_into_the_engine(installed, engine, tmp
             assert predict(base, payload)["data"]["ndarray"]
     finally:
         engine.run("rmi", "-f", image, check=False, capture=True)
+
+
+def test_pipx_install_gives_a_tool_that_packages_its_buildpacks(installed, tmp_path):
+    """pipx's venvs carry no pip of their own: packaging must still find one (pipx shares it)."""
+    venv, env, model = installed
+    wheel = next((venv.parent / "dist").glob("seldon_model_buildpacks-*.whl"))
+    home = tmp_path / "home"
+    home.mkdir()
+    pipx_env = {**env, "HOME": str(home), "PIPX_HOME": str(tmp_path / "pipx"),
+                "PIPX_BIN_DIR": str(tmp_path / "bin")}
+    pipx_env["PATH"] = f"{tmp_path / 'bin'}{os.pathsep}{pipx_env['PATH']}"
+    _run([str(Path(sys.executable).parent / "pipx"), "install", str(wheel)], tmp_path, pipx_env)
+    tool = tmp_path / "bin" / "seldon-build"
+    assert __version__ in _run([str(tool), "--version"], model, pipx_env).stdout
+    python = tmp_path / "pipx" / "venvs" / "seldon-model-buildpacks" / "bin" / "python"
+    packaged = _run([str(python), "-c", "from seldon_detect.scribe import Scribe; "
+                     "from seldon_platform.packaging import ensure_packaged; "
+                     "print(ensure_packaged(Scribe()))"], model, pipx_env)
+    out = Path(packaged.stdout.strip().splitlines()[-1])
+    assert out.is_relative_to(home / ".cache" / "seldon-buildpacks")
+    assert (out / "seldon_runtime" / "wheels").is_dir()
