@@ -192,6 +192,6 @@ def add_builder(sub: argparse._SubParsersAction) -> None:
 
 
 def _default_builder_toml() -> Path:
-    from seldon_platform.packaging import REPO
+    from seldon_platform.package_data import data_root
 
-    return REPO / "builder.toml"
+    return data_root() / "builder.toml"

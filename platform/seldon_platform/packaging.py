@@ -125,7 +125,8 @@ def _installed_package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise UserError(f"Python package {name} is not installed", "",
-                        ["Run `make venv` first."])
+                        [f"Reinstall seldon-model-buildpacks (it depends on {name}), or run "
+                         "`make venv` in a checkout."])
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -138,7 +139,8 @@ def _pip(args: Sequence[str], scribe: Scribe, what: str) -> None:
     result = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True)
     if result.returncode != 0:
         raise UserError(f"{what} failed", (result.stdout + result.stderr)[-3000:],
-                        ["Check the network access to PyPI and retry `make buildpacks`."])
+                        ["Check the access to PyPI, then run the same command again "
+                         "(`make buildpacks` in a checkout); wheels already downloaded are kept."])
 
 
 def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:

@@ -184,6 +184,7 @@ def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: boo
 
 
 def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, security: str) -> None:
+    host_tools.require(host_tools.STACKS, "Building the base image (debootstrap)")
     if os.geteuid() != 0:
         raise UserError(
             title="Building the base image needs root",
@@ -195,7 +196,6 @@ def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, securi
                 "`seldon-build stacks --base docker.io/library/debian:bookworm-slim`.",
             ],
         )
-    host_tools.require(host_tools.STACKS, "Building the base image (debootstrap)")
     debootstrapped = rootfs.parent / f"{rootfs.name}.debootstrapped"
     if not debootstrapped.exists():
         # A half-finished debootstrap cannot be resumed: start that part again.
