@@ -107,6 +107,14 @@ def test_seldon_build_then_seldon_s2i_in_the_model_directory(installed, engine):
             engine.run("rmi", "-f", image, check=False, capture=True)
 
 
+def test_the_installed_tool_writes_a_builder_bundle_for_pack(installed, tmp_path):
+    venv, env, model = installed
+    out = tmp_path / "builder"
+    _run(["seldon-build", "builder", "--out", str(out)], model, env)
+    packaged = {p.parent.name for p in (out / "buildpacks").glob("*/buildpack.toml")}
+    assert (out / "builder.toml").is_file() and "seldon_runtime" in packaged
+
+
 def test_oci_archive_output_loads_nothing_into_the_engine(installed, engine, tmp_path):
     venv, env, model = installed
     archive = tmp_path / "model.tar"
