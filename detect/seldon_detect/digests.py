@@ -23,8 +23,15 @@ def digest_files(
 
     A file outside `base` is named by its whole path. Settings must be JSON values.
     """
+    return digest_named(((_name(path, base), path) for path in paths), settings)
+
+
+def digest_named(
+    items: Iterable[tuple[str, Path]], settings: Mapping[str, Any] | None = None
+) -> str:
+    """The same digest, with each file's name given by the caller (name, path)."""
     h = hashlib.sha256()
-    for name, path in sorted((_name(path, base), path) for path in paths):
+    for name, path in sorted(items):
         h.update(name.encode() + b"\0")
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(_CHUNK), b""):

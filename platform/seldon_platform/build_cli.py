@@ -181,21 +181,29 @@ def add_rebase(sub: argparse._SubParsersAction) -> None:
 
 
 def _builder(args: argparse.Namespace, scribe: Scribe) -> int:
+    from seldon_platform.builder_bundle import write_bundle
     from seldon_platform.builder_check import check_builder, create_builder
-    from seldon_platform.packaging import REPO, Packager
+    from seldon_platform.package_data import data_root, in_checkout, user_cache
+    from seldon_platform.packaging import Packager, downloads_dir, ensure_packaged
 
     config = Path(args.config).resolve()
-    buildpacks = config.parent / "build" / "buildpacks"
     scribe.title(f"Builder {args.image} from {config}")
-    Packager(buildpacks, scribe, REPO / "build" / "cache").package_all()
-    check_builder(config, buildpacks, scribe)
-    if args.out:
-        from seldon_platform.builder_bundle import write_bundle
-
-        written = write_bundle(config, buildpacks, Path(args.out).resolve(), scribe)
-        scribe.info(f"next: pack builder create {args.image} --config {written} "
-                    "--pull-policy never   (see docs/ci/README.md)")
-        return 0
+    if config == (data_root() / "builder.toml").resolve():
+        buildpacks = ensure_packaged(scribe)
+    else:
+        buildpacks = config.parent / "build" / "buildpacks"
+        Packager(buildpacks, scribe, downloads_dir()).package_all()
+    # an installed tool's builder.toml names uris inside a checkout: pack gets a bundle
+    out = args.out or (None if in_checkout() else str(user_cache() / "builder"))
+    if out:
+        written = write_bundle(config, buildpacks, Path(out).resolve(), scribe)
+        if args.out:
+            scribe.info(f"next: pack builder create {args.image} --config {written} "
+                        "--pull-policy never   (see docs/ci/README.md)")
+            return 0
+        config = written
+    else:
+        check_builder(config, buildpacks, scribe)
     create_builder(config, args.image, scribe)
     return 0
 
@@ -216,6 +224,6 @@ def add_builder(sub: argparse._SubParsersAction) -> None:
 
 
 def _default_builder_toml() -> Path:
-    from seldon_platform.packaging import REPO
+    from seldon_platform.package_data import data_root
 
-    return REPO / "builder.toml"
+    return data_root() / "builder.toml"

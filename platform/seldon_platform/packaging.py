@@ -11,6 +11,12 @@ the stack's Python (amd64 and arm64), so it installs with no index; the conda
 buildpack gets py-rattler's wheels the same way. A buildpack whose inputs
 did not change is left alone (a stamp file holds the digest of its inputs).
 
+The sources come from `package_data.data_root()`: the checkout, or the copy
+inside the installed wheel. `ensure_packaged()` is what `seldon-build build`
+calls: it packages on first use, into `build/buildpacks` in a checkout and
+into the per-user cache (keyed by the tool's version and the inputs' digest)
+for an installed tool, and reuses that afterwards.
+
 `python -m seldon_platform.packaging builder --config builder.toml --buildpacks DIR`
 runs the builder checks of `builder_check`.
 """
@@ -19,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
+import fcntl
 import importlib.util
 import py_compile
 import shutil
@@ -27,19 +35,23 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.ids import escape_id
-from seldon_detect.digests import digest_files
+from seldon_detect.digests import digest_files, digest_named
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
-from . import wheelstrip
+from . import __version__, wheelstrip
 from .builder_check import check_builder, create_builder
+from .package_data import CHECKOUT, data_root, user_cache
 
-REPO = Path(__file__).resolve().parents[2]
+#: the repository root of a checkout (the contract tests package into its build/)
+REPO = CHECKOUT
 STAMP = ".inputs-digest"
+#: in the directory of all packaged buildpacks: the digest of all their inputs, once complete
+ALL_STAMP = ".complete"
 #: pure-Python packages copied from the host venv into every buildpack: (import name, dist)
 VENDORED = (("yaml", "pyyaml"),)
 #: pure-Python wheels vendored into every buildpack, pinned to releases that still run on
@@ -80,6 +92,18 @@ def _files(root: Path) -> list[Path]:
     )
 
 
+def _relative(path: Path) -> Path:
+    """`path` relative to its source tree, so that the digest ignores where the tool lives."""
+    for root in (data_root(), _detect_dir().parent, Path(sys.prefix)):
+        if path.is_relative_to(root):
+            return path.relative_to(root)
+    return path
+
+
+def _location_free_digest(files: list[Path], settings: dict[str, str]) -> str:
+    return digest_named(((str(_relative(p)), p) for p in files), settings)
+
+
 def _copy_tree(src: Path, dest: Path) -> None:
     for path in _files(src):
         target = dest / path.relative_to(src)
@@ -91,15 +115,22 @@ def _installed_package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise UserError(f"Python package {name} is not installed", "",
-                        ["Run `make venv` first."])
+                        [f"Reinstall seldon-model-buildpacks (it depends on {name}), or run "
+                         "`make venv` in a checkout."])
     return Path(list(spec.submodule_search_locations)[0])
+
+
+def _detect_dir() -> Path:
+    """The `seldon_detect` package every buildpack bundles (in a checkout: detect/seldon_detect)."""
+    return _installed_package_dir("seldon_detect")
 
 
 def _pip(args: Sequence[str], scribe: Scribe, what: str) -> None:
     result = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True)
     if result.returncode != 0:
         raise UserError(f"{what} failed", (result.stdout + result.stderr)[-3000:],
-                        ["Check the network access to PyPI and retry `make buildpacks`."])
+                        ["Check the access to PyPI, then run the same command again "
+                         "(`make buildpacks` in a checkout); wheels already downloaded are kept."])
 
 
 def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:
@@ -117,9 +148,9 @@ def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:
 
 def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
     """The seldon-runtime wheel and its dependencies for the stack, cached by runtime inputs."""
-    runtime = REPO / "runtime"
+    runtime = data_root() / "runtime"
     inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime"), STRIPPER]
-    key = digest_files(inputs, REPO, {"python": STACK_PYTHON, "platforms": STACK_PLATFORMS})[:16]
+    key = digest_files(inputs, runtime, {"python": STACK_PYTHON, "platforms": STACK_PLATFORMS})[:16]
     target = cache / f"runtime-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
@@ -158,7 +189,8 @@ def _strip_debug(target: Path, scribe: Scribe) -> None:
 
 
 def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
-    target = cache / f"rattler-{digest_files([STRIPPER], REPO, {'spec': RATTLER_SPEC})[:16]}"
+    key = digest_files([STRIPPER], STRIPPER.parent, {"spec": RATTLER_SPEC})[:16]
+    target = cache / f"rattler-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
@@ -182,10 +214,11 @@ class Packager:
     scribe: Scribe
     cache: Path
 
-    def package_all(self, source: Path = REPO / "buildpacks") -> list[Path]:
+    def package_all(self, source: Path | None = None) -> list[Path]:
+        """Package every buildpack found under `source` (default: the tool's buildpacks/)."""
         self.cache.mkdir(parents=True, exist_ok=True)
         done = []
-        for descriptor in sorted(source.glob("*/buildpack.toml")):
+        for descriptor in sorted((source or data_root() / "buildpacks").glob("*/buildpack.toml")):
             done.append(self.package(descriptor.parent))
         return done
 
@@ -193,14 +226,14 @@ class Packager:
         info = tomlfile.load_path(src / "buildpack.toml")
         bp_id, module = info["buildpack"]["id"], src.name.replace("-", "_")
         dest = self.out / escape_id(bp_id)
-        lib_sources = [src, REPO / "detect" / "seldon_detect",
+        lib_sources = [src, _detect_dir(),
                        *(_installed_package_dir(name) for name, _ in VENDORED)]
         pinned = [_pinned_wheel(prefix, self.cache, self.scribe) for prefix in PINNED_WHEELS]
         bundled = BUNDLED_WHEELS.get(bp_id)
         wheels = bundled(self.cache, self.scribe) if bundled else []
-        key = digest_files([p for s in lib_sources for p in _files(s)] + [*pinned, *wheels],
-                           REPO, {"shim": SHIM, "module": module,
-                                  "packaging": Path(__file__).read_text(encoding="utf-8")})
+        inputs = [p for s in lib_sources for p in _files(s)] + [*pinned, *wheels]
+        key = _location_free_digest(inputs, {"shim": SHIM, "module": module,
+                                             "packaging": Path(__file__).read_text("utf-8")})
         stamp = dest / STAMP
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
             self.scribe.info(f"{bp_id}: up to date")
@@ -210,7 +243,7 @@ class Packager:
         shutil.copy2(src / "buildpack.toml", dest / "buildpack.toml")
         lib = dest / "lib"
         _copy_tree(src / module, lib / module)
-        _copy_tree(REPO / "detect" / "seldon_detect", lib / "seldon_detect")
+        _copy_tree(_detect_dir(), lib / "seldon_detect")
         for name, _ in VENDORED:
             _copy_tree(_installed_package_dir(name), lib / name)
         for wheel, (_, name) in zip(pinned, PINNED_WHEELS.values()):
@@ -230,6 +263,52 @@ class Packager:
         stamp.write_text(key, encoding="utf-8")
         self.scribe.info(f"{bp_id}: packaged into {dest}")
         return dest
+
+
+def inputs_digest() -> str:
+    """One digest over everything the packaged buildpacks are made from, and the tool's version."""
+    root = data_root()
+    sources = [root / "buildpacks", _detect_dir(), root / "runtime",
+               *(_installed_package_dir(name) for name, _ in VENDORED)]
+    files = [p for s in sources for p in _files(s)] + [Path(__file__), STRIPPER]
+    return _location_free_digest(files, {"version": __version__})
+
+
+def packaged_dir(digest: str) -> Path:
+    """Where `ensure_packaged` packages: build/buildpacks in a checkout, else the user cache."""
+    if data_root() == CHECKOUT:
+        return CHECKOUT / "build" / "buildpacks"
+    return user_cache() / "buildpacks" / f"{__version__}-{digest[:16]}"
+
+
+def downloads_dir() -> Path:
+    """The wheels packaging downloads, kept between packagings."""
+    return CHECKOUT / "build" / "cache" if data_root() == CHECKOUT else user_cache() / "downloads"
+
+
+def ensure_packaged(scribe: Scribe) -> Path:
+    """The tool's buildpacks, packaged: reused while their inputs are unchanged."""
+    digest = inputs_digest()
+    out = packaged_dir(digest)
+    stamp = out / ALL_STAMP
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+        scribe.detail(f"packaged buildpacks: {out} (up to date)")
+        return out
+    with _locked(out.parent / f".{out.name}.lock"):
+        if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == digest):
+            with scribe.step(f"Packaging the buildpacks into {out} (first use; reused afterwards)"):
+                Packager(out, scribe, downloads_dir()).package_all()
+            stamp.write_text(digest, encoding="utf-8")
+    return out
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One packaging at a time per directory: parallel builds wait for the first one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:

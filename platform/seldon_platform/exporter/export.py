@@ -214,6 +214,7 @@ def export(
     labels: dict[str, Any] = {label["key"]: label["value"] for label in metadata.get("labels", [])}
     labels[image.LIFECYCLE_LABEL] = lifecycle_md
     labels[image.BUILD_LABEL] = image.build_metadata(metadata, __version__)
+    labels[image.VERSIONS_LABEL] = image.versions_label(metadata, __version__)
     labels[image.PROJECT_LABEL] = project_metadata
     config = image.image_config(run.config, history, entry_point, labels)
     blob = layout.add_image(config, list(run.layers) + descriptors, tag)
