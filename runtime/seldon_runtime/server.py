@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
 
-from . import annotations, children
+from . import annotations, children, protocols
 from .component import Component
 from .dataplane import DataPlane, PlaneConfig
 from .errors import is_not_implemented
@@ -77,6 +77,7 @@ def build_app(component: Component, settings: Settings) -> Callable:
         max_body=settings.max_body_size,
         errors=error_handlers.from_model(component.obj),
     )
+    protocols.mount(app, settings)
     if not settings.tracing:
         return app
     from .tracing.config import extra_tags, make_tracer

@@ -78,6 +78,15 @@ class Settings:
     max_body_size: int = DEFAULT_MAX_BODY
     host: str = "0.0.0.0"
     metrics_path: str = "/metrics"
+    v2: bool = True
+    kserve_v1: bool = True
+    served_model_name: str = ""
+    served_model_version: str = ""
+
+    @property
+    def model_name(self) -> str:
+        """The name V2 and KServe V1 clients address the model by."""
+        return self.served_model_name or self.interface_name
 
 
 def parser() -> argparse.ArgumentParser:
@@ -147,6 +156,33 @@ def parser() -> argparse.ArgumentParser:
         help="largest accepted request body in bytes; larger ones get 413",
     )
     p.add_argument("--host", default=os.environ.get("SELDON_HOST", "0.0.0.0"))
+    # Other protocols next to Seldon's (docs/protocols.md).
+    p.add_argument(
+        "--v2",
+        nargs="?",
+        type=_flag_bool,
+        const=True,
+        default=env_bool("SELDON_V2_PROTOCOL", True),
+        help="serve the Open Inference Protocol (V2) on the REST and gRPC ports",
+    )
+    p.add_argument(
+        "--kserve-v1",
+        nargs="?",
+        type=_flag_bool,
+        const=True,
+        default=env_bool("SELDON_KSERVE_V1_PROTOCOL", True),
+        help="serve KServe's V1 protocol on the REST port",
+    )
+    p.add_argument(
+        "--served-model-name",
+        default=os.environ.get("SELDON_SERVED_MODEL_NAME", ""),
+        help="the model's name on V2 and KServe V1 (default: MODEL_NAME)",
+    )
+    p.add_argument(
+        "--served-model-version",
+        default=os.environ.get("SELDON_SERVED_MODEL_VERSION", ""),
+        help="the model's version on V2 (default: none)",
+    )
     return p
 
 
