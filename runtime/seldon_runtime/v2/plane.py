@@ -114,9 +114,8 @@ class V2Plane:
             "platform": meta.get("platform", ""),
             "inputs": _v2_io(meta.get("inputs")),
             "outputs": _v2_io(meta.get("outputs")),
+            "parameters": dict(meta.get("custom") or {}),
         }
-        if meta.get("custom"):
-            body["parameters"] = dict(meta["custom"])
         return body
 
     # -- inference ----------------------------------------------------------------------

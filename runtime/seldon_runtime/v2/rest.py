@@ -160,12 +160,10 @@ def write_infer(resp: InferResponse, request: InferRequest) -> Reply:
         else:
             entry["data"] = to_list(out.data, out.datatype)
         outputs.append(entry)
-    body: dict = {"model_name": resp.model_name, "id": resp.id}
+    body: dict = {"model_name": resp.model_name, "id": resp.id, "parameters": resp.parameters,
+                  "outputs": outputs}
     if resp.model_version:
         body["model_version"] = resp.model_version
-    if resp.parameters:
-        body["parameters"] = resp.parameters
-    body["outputs"] = outputs
     if not chunks:
         return 200, body
     header = dumps(body)

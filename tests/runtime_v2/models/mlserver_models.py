@@ -14,15 +14,17 @@ from mlserver.types import InferenceRequest, InferenceResponse
 
 
 def _array(request_input):
-    if request_input.datatype == "BYTES":
+    content_type = (request_input.parameters and request_input.parameters.content_type)
+    if request_input.datatype == "BYTES" and content_type == "str":
         return np.array(StringCodec.decode_input(request_input), dtype=object)
     return NumpyCodec.decode_input(request_input)
 
 
 def _output(name, arr):
     arr = np.asarray(arr)
-    if arr.dtype.kind in "OUS":
-        return StringCodec.encode_output(name, [str(v) for v in arr.reshape(-1)])
+    flat = arr.reshape(-1)
+    if arr.dtype.kind in "OU" and flat.size and isinstance(flat[0], str):
+        return StringCodec.encode_output(name, list(flat))
     return NumpyCodec.encode_output(name, arr)
 
 
