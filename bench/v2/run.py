@@ -94,7 +94,7 @@ def seldon_grpc(rows: int, cols: int) -> bytes:
 
 class Proc:
     def __init__(self, name: str, cmd: list[str], cwd: Path, env: dict, log: Path,
-                 http: int, grpc_port: int):
+                 http: int, grpc_port: int, v2: bool = True):
         self.name, self.http, self.grpc_port = name, http, grpc_port
         self.url = f"http://127.0.0.1:{http}"
         with open(log, "wb") as fh:
@@ -105,11 +105,15 @@ class Proc:
             if self.proc.poll() is not None:
                 raise SystemExit(f"{name} exited; see {log}")
             try:
-                with urllib.request.urlopen(f"{self.url}/v2/models/Echo/ready", timeout=1):
+                ready = "/v2/models/Echo/ready" if v2 else "/health/ping"
+                with urllib.request.urlopen(self.url + ready, timeout=1):
                     break
             except OSError:
                 time.sleep(0.1)
-        expected_reply(grpc_port, INFER, v2_grpc(1, 4))  # gRPC is up too
+        if v2:  # gRPC is up too
+            expected_reply(grpc_port, INFER, v2_grpc(1, 4))
+        else:
+            expected_reply(grpc_port, PREDICT, seldon_grpc(1, 4))
 
     def stop(self) -> None:
         grpc_bench.stop(self.proc)
@@ -121,7 +125,7 @@ def base_env() -> dict:
                                  "PROMETHEUS", "MLSERVER"))}
 
 
-def start_ours(name: str, runtime: Path, work: Path) -> Proc:
+def start_ours(name: str, runtime: Path, work: Path, v2: bool = True) -> Proc:
     http, grpc_port = free_port(), free_port()
     env = {**base_env(), "PYTHONPATH": str(runtime), "GUNICORN_WORKERS": "1",
            "GRPC_WORKERS": "1", "SELDON_SERVED_MODEL_NAME": "Echo",
@@ -129,7 +133,7 @@ def start_ours(name: str, runtime: Path, work: Path) -> Proc:
            "PREDICTIVE_UNIT_GRPC_SERVICE_PORT": str(grpc_port),
            "PREDICTIVE_UNIT_METRICS_SERVICE_PORT": str(free_port()), "SELDON_HOST": "127.0.0.1"}
     return Proc(name, [sys.executable, "-m", "seldon_runtime", "V2Models.Echo"], MODELS, env,
-                work / f"{name.replace(' ', '_')}.log", http, grpc_port)
+                work / f"{name.replace(' ', '_')}.log", http, grpc_port, v2)
 
 
 def start_mlserver(work: Path) -> Proc:
@@ -169,7 +173,8 @@ def main() -> int:
         work = Path(tmp)
         servers = [start_ours("seldon-runtime", REPO / "runtime", work), start_mlserver(work)]
         if args.baseline:
-            servers.append(start_ours("seldon-runtime (baseline)", args.baseline.resolve(), work))
+            servers.append(start_ours("seldon-runtime (baseline)", args.baseline.resolve(), work,
+                                      v2=False))
         try:
             luas = {}
             for r, c in SHAPES:

@@ -157,22 +157,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default=os.environ.get("SELDON_HOST", "0.0.0.0"))
     # Other protocols next to Seldon's (docs/protocols.md).
-    p.add_argument(
-        "--v2",
-        nargs="?",
-        type=_flag_bool,
-        const=True,
-        default=env_bool("SELDON_V2_PROTOCOL", True),
-        help="serve the Open Inference Protocol (V2) on the REST and gRPC ports",
-    )
-    p.add_argument(
-        "--kserve-v1",
-        nargs="?",
-        type=_flag_bool,
-        const=True,
-        default=env_bool("SELDON_KSERVE_V1_PROTOCOL", True),
-        help="serve KServe's V1 protocol on the REST port",
-    )
+    for flag, env, what in (
+        ("--v2", "SELDON_V2_PROTOCOL", "the Open Inference Protocol (V2) on REST and gRPC"),
+        ("--kserve-v1", "SELDON_KSERVE_V1_PROTOCOL", "KServe's V1 protocol on the REST port"),
+    ):
+        p.add_argument(flag, nargs="?", type=_flag_bool, const=True, default=env_bool(env, True),
+                       help=f"serve {what}")
     p.add_argument(
         "--served-model-name",
         default=os.environ.get("SELDON_SERVED_MODEL_NAME", ""),

@@ -1,4 +1,4 @@
-"""V2 and KServe V1 over plain HTTP: every datatype, binary extension, tags, metrics, errors, switches."""
+"""V2 and KServe V1 over plain HTTP: datatypes, binary extension, tags, metrics, errors."""
 
 from __future__ import annotations
 
@@ -259,3 +259,25 @@ def test_seldon_routes_are_unchanged(ours):
     assert reply.json()["data"] == {"names": ["sum", "product"], "ndarray": [[3.0, 2.0]]}
     assert re.fullmatch(r"pong", requests.get(f"{ours('Echo').url}/health/ping",
                                               timeout=30).text)
+
+
+def test_grpc_health_and_reflection_list_the_v2_service(ours):
+    from seldon_runtime.proto.pool import message_class
+
+    channel = ours("Echo").channel()
+    try:
+        request = message_class("grpc.health.v1.HealthCheckRequest")(
+            service="inference.GRPCInferenceService")
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        reply = message_class("grpc.health.v1.HealthCheckResponse").FromString(
+            check(request.SerializeToString(), timeout=10))
+        assert reply.status == 1  # SERVING
+        reflect = message_class("grpc.reflection.v1.ServerReflectionRequest")
+        answers = channel.stream_stream("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo")
+        listed = [message_class("grpc.reflection.v1.ServerReflectionResponse").FromString(a)
+                  for a in answers(iter([reflect(list_services="").SerializeToString()]),
+                                   timeout=10)]
+        names = [s.name for s in listed[0].list_services_response.service]
+        assert "inference.GRPCInferenceService" in names and "seldon.protos.Model" in names
+    finally:
+        channel.close()

@@ -1,4 +1,4 @@
-"""Triton's own clients (tritonclient from PyPI) against seldon-runtime: HTTP JSON, HTTP binary, gRPC."""
+"""Triton's own clients (tritonclient from PyPI) against seldon-runtime: HTTP JSON, binary, gRPC."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fast checks without servers: proto field numbers, tensor codecs, the mapping table, tracing names."""
+"""Checks without servers: proto field numbers, tensor codecs, the mapping table, tracing names."""
 
 from __future__ import annotations
 
@@ -117,3 +117,19 @@ def test_tracing_operation_names():
     assert protocol_operation("/v2/health/live") == "ServerLive"
     assert protocol_operation("/v1/models/m:predict") == "Predict"
     assert protocol_operation("/predict-not") is None
+
+
+def test_protocol_settings(monkeypatch):
+    from seldon_runtime.settings import from_args
+
+    for var in ("SELDON_V2_PROTOCOL", "SELDON_KSERVE_V1_PROTOCOL", "SELDON_SERVED_MODEL_NAME",
+                "SELDON_SERVED_MODEL_VERSION"):
+        monkeypatch.delenv(var, raising=False)
+    on = from_args(["pkg.Model"])
+    assert (on.v2, on.kserve_v1, on.model_name, on.served_model_version) == (
+        True, True, "pkg.Model", "")
+    monkeypatch.setenv("SELDON_V2_PROTOCOL", "false")
+    monkeypatch.setenv("SELDON_SERVED_MODEL_NAME", "iris")
+    off = from_args(["pkg.Model", "--kserve-v1", "false", "--served-model-version", "2"])
+    assert (off.v2, off.kserve_v1, off.model_name, off.served_model_version) == (
+        False, False, "iris", "2")
