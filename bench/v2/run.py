@@ -95,11 +95,12 @@ def seldon_grpc(rows: int, cols: int) -> bytes:
 class Proc:
     def __init__(self, name: str, cmd: list[str], cwd: Path, env: dict, log: Path,
                  http: int, grpc_port: int, v2: bool = True):
-        self.name, self.http, self.grpc_port = name, http, grpc_port
+        self.name, self.http, self.grpc_port, self.v2 = name, http, grpc_port, v2
         self.url = f"http://127.0.0.1:{http}"
         with open(log, "wb") as fh:
             self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fh,
                                          stderr=subprocess.STDOUT, start_new_session=True)
+        self.pgid = self.proc.pid  # its own session: every process it starts is counted
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -151,6 +152,41 @@ def start_mlserver(work: Path) -> Proc:
                 http, grpc_port)
 
 
+def rest_run(url: str, lua: Path):
+    def run(s: Proc, duration: int, h2load: H2load, cpu) -> dict:
+        cpu0 = cpu()
+        result = rest_bench.run_wrk(url, lua, duration)
+        # the CPU clock also spans run_wrk's 1 s warm-up at the same load
+        result["cpu_us"] = (cpu() - cpu0) / (result["rps"] * (duration + 1)) * 1e6
+        return result
+
+    return run
+
+
+def grpc_run(method: str, request: bytes):
+    def run(s: Proc, duration: int, h2load: H2load, cpu) -> dict:
+        reply = expected_reply(s.grpc_port, method, request)
+        got = h2load.run(s.grpc_port, method, request, reply, duration, 1.0, cpu)
+        result = grpc_bench.summary(got.latencies, got.seconds, got.cpu)
+        result.update(p50=result["p50"] / 1000, p99=result["p99"] / 1000)
+        return result
+
+    return run
+
+
+def plan(s: Proc, rows: int, cols: int, luas: dict, only: str | None) -> list:
+    """(protocol, run) pairs for server `s`: V2 on ours and MLServer, Seldon on ours only."""
+    out = []
+    if only != "seldon" and s.v2:
+        out.append(("V2 REST", rest_run(f"{s.url}/v2/models/Echo/infer", luas["v2", rows, cols])))
+        out.append(("V2 gRPC", grpc_run(INFER, v2_grpc(rows, cols))))
+    if only != "v2" and s.name != MLSERVER:
+        out.append(("Seldon REST", rest_run(f"{s.url}/api/v1.0/predictions",
+                                            luas["seldon", rows, cols])))
+        out.append(("Seldon gRPC", grpc_run(PREDICT, seldon_grpc(rows, cols))))
+    return out
+
+
 def write_lua(path: Path, body: dict) -> Path:
     rest_bench.write_lua(path, body)
     return path
@@ -160,6 +196,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk/h2load run")
+    parser.add_argument("--only", choices=("v2", "seldon"), help="run only these rows")
     parser.add_argument("--baseline", type=Path, help="another runtime/ directory to compare "
                         "the Seldon-protocol rows with")
     args = parser.parse_args()
@@ -171,7 +208,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="v2-bench-") as tmp:
         work = Path(tmp)
-        servers = [start_ours("seldon-runtime", REPO / "runtime", work), start_mlserver(work)]
+        servers = [start_ours("seldon-runtime", REPO / "runtime", work)]
+        if args.only != "seldon":
+            servers.append(start_mlserver(work))
         if args.baseline:
             servers.append(start_ours("seldon-runtime (baseline)", args.baseline.resolve(), work,
                                       v2=False))
@@ -185,32 +224,11 @@ def main() -> int:
             for i in range(args.rounds):
                 print(f"round {i + 1}/{args.rounds}", file=sys.stderr, flush=True)
                 for r, c in SHAPES:
-                    workload = f"{r}x{c} FP32"
                     for s in servers:
-                        ours = s.name != MLSERVER
-                        plans = [("V2 REST", f"{s.url}/v2/models/Echo/infer", luas["v2", r, c])]
-                        if s.name == "seldon-runtime" or (ours and args.baseline):
-                            plans.append(("Seldon REST", f"{s.url}/api/v1.0/predictions",
-                                          luas["seldon", r, c]))
-                        for transport, url, lua in plans:
-                            if s.name.endswith("(baseline)") and transport == "V2 REST":
-                                continue
-                            add((transport, workload, s.name),
-                                rest_bench.run_wrk(url, lua, args.duration))
-                        calls = [("V2 gRPC", INFER, v2_grpc(r, c))]
-                        if ours:
-                            calls.append(("Seldon gRPC", PREDICT, seldon_grpc(r, c)))
-                        for transport, method, request in calls:
-                            if s.name.endswith("(baseline)") and transport == "V2 gRPC":
-                                continue
-                            reply = expected_reply(s.grpc_port, method, request)
-                            got = h2load.run(s.grpc_port, method, request, reply,
-                                             args.duration, 1.0, lambda: 0.0)
-                            lat = np.array(got.latencies)
-                            add((transport, workload, s.name), {
-                                "rps": len(lat) / got.seconds,
-                                "p50": float(np.percentile(lat, 50)),
-                                "p99": float(np.percentile(lat, 99)), "non2xx": 0})
+                        for transport, run in plan(s, r, c, luas, args.only):
+                            cpu = lambda s=s: grpc_bench.group_cpu_seconds(s.pgid)  # noqa: E731
+                            add((transport, f"{r}x{c} FP32", s.name),
+                                run(s, args.duration, h2load, cpu))
         finally:
             for s in servers:
                 s.stop()
@@ -224,8 +242,8 @@ def _best(results: list[dict]) -> dict:
 
 
 def table(rows: dict) -> str:
-    lines = ["| protocol | workload | server | req/s | p50 ms | p99 ms | vs reference |",
-             "| --- | --- | --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| protocol | workload | server | req/s | p50 ms | p99 ms | server CPU per request "
+             "| vs reference |", "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     order = sorted(rows, key=lambda k: (k[0], k[1], k[2] != "seldon-runtime"))
     for transport, workload, server in order:
         r = _best(rows[transport, workload, server])
@@ -236,8 +254,9 @@ def table(rows: dict) -> str:
             ratio = f"{r['rps'] / _best(ref)['rps']:.2f}x"
         if r.get("non2xx"):
             ratio += f" ({r['non2xx']} errors)"
+        cpu = min(x["cpu_us"] for x in rows[transport, workload, server])
         lines.append(f"| {transport} | {workload} | {server} | {r['rps']:.0f} | "
-                     f"{r['p50'] * 1000:.2f} | {r['p99'] * 1000:.2f} | {ratio} |")
+                     f"{r['p50'] * 1000:.2f} | {r['p99'] * 1000:.2f} | {cpu:.0f} us | {ratio} |")
     return "\n".join(lines)
 
 
