@@ -281,3 +281,34 @@ def test_grpc_health_and_reflection_list_the_v2_service(ours):
         assert "inference.GRPCInferenceService" in names and "seldon.protos.Model" in names
     finally:
         channel.close()
+
+
+def test_transformer_answers_v2_with_transform_input(tmp_path):
+    server = Ours(tmp_path, "Scaler", args=["--service-type", "TRANSFORMER"])
+    try:
+        server.wait_rest()
+        body = {"inputs": [{"name": "x", "datatype": "FP64", "shape": [1, 2], "data": [10, 30]}]}
+        assert infer(server, body).json()["outputs"][0]["data"] == [1.0, 3.0]
+    finally:
+        server.stop()
+
+
+def test_grpc_typed_contents_are_answered_with_typed_contents(ours):
+    from seldon_runtime.v2.servicer import ModelInferRequest, ModelInferResponse
+
+    request = ModelInferRequest(model_name="Words", id="typed")
+    text = request.inputs.add(name="text", datatype="BYTES", shape=[2])
+    text.contents.bytes_contents.extend([b"ab", b"c"])
+    count = request.inputs.add(name="count", datatype="INT32", shape=[2])
+    count.contents.int_contents.extend([2, 5])
+    channel = ours("Words").channel()
+    try:
+        infer = channel.unary_unary("/inference.GRPCInferenceService/ModelInfer")
+        reply = ModelInferResponse.FromString(infer(request.SerializeToString(), timeout=10))
+    finally:
+        channel.close()
+    assert reply.id == "typed" and not reply.raw_output_contents
+    outputs = {o.name: o for o in reply.outputs}
+    assert list(outputs["upper"].contents.bytes_contents) == [b"AB", b"C"]
+    assert list(outputs["total"].contents.int64_contents) == [7]
+    assert outputs["total"].datatype == "INT64" and list(outputs["total"].shape) == [1]
