@@ -54,6 +54,11 @@ def _flag_bool(value: str) -> bool:
 
 @dataclass
 class Settings:
+    @property
+    def model_name(self) -> str:
+        """The name V2 and KServe V1 clients address the model by."""
+        return self.served_model_name or self.interface_name
+
     interface_name: str
     service_type: str = "MODEL"
     persistence: int = 0
@@ -70,6 +75,11 @@ class Settings:
     http_port: int = 9000
     grpc_port: int = 5000
     metrics_port: int = 6000
+    # the protocols beside Seldon's (docs/protocols.md)
+    v2: bool = True
+    kserve_v1: bool = True
+    served_model_name: str = ""
+    served_model_version: str = ""
     pidfile: str | None = None
     access_log: bool = False
     grpc_threads: int = 1
@@ -78,15 +88,6 @@ class Settings:
     max_body_size: int = DEFAULT_MAX_BODY
     host: str = "0.0.0.0"
     metrics_path: str = "/metrics"
-    v2: bool = True
-    kserve_v1: bool = True
-    served_model_name: str = ""
-    served_model_version: str = ""
-
-    @property
-    def model_name(self) -> str:
-        """The name V2 and KServe V1 clients address the model by."""
-        return self.served_model_name or self.interface_name
 
 
 def parser() -> argparse.ArgumentParser:
@@ -141,21 +142,6 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--grpc-threads", type=int, default=_env_int("GRPC_THREADS", 1))
     p.add_argument("--grpc-workers", type=int, default=_env_int("GRPC_WORKERS", 1))
-    # Additions of this runtime.
-    p.add_argument(
-        "--timeout",
-        type=int,
-        default=_env_int("GUNICORN_TIMEOUT", None),
-        help=f"seconds a request may take before its worker is restarted (default {DEFAULT_TIMEOUT}"
-        ", or the seldon.io/rest-timeout annotation)",
-    )
-    p.add_argument(
-        "--max-body-size",
-        type=int,
-        default=_env_int("SELDON_MAX_BODY_SIZE", DEFAULT_MAX_BODY),
-        help="largest accepted request body in bytes; larger ones get 413",
-    )
-    p.add_argument("--host", default=os.environ.get("SELDON_HOST", "0.0.0.0"))
     # Other protocols next to Seldon's (docs/protocols.md).
     for flag, env, what in (
         ("--v2", "SELDON_V2_PROTOCOL", "the Open Inference Protocol (V2) on REST and gRPC"),
@@ -173,6 +159,21 @@ def parser() -> argparse.ArgumentParser:
         default=os.environ.get("SELDON_SERVED_MODEL_VERSION", ""),
         help="the model's version on V2 (default: none)",
     )
+    # Additions of this runtime.
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=_env_int("GUNICORN_TIMEOUT", None),
+        help=f"seconds a request may take before its worker is restarted (default {DEFAULT_TIMEOUT}"
+        ", or the seldon.io/rest-timeout annotation)",
+    )
+    p.add_argument(
+        "--max-body-size",
+        type=int,
+        default=_env_int("SELDON_MAX_BODY_SIZE", DEFAULT_MAX_BODY),
+        help="largest accepted request body in bytes; larger ones get 413",
+    )
+    p.add_argument("--host", default=os.environ.get("SELDON_HOST", "0.0.0.0"))
     return p
 
 
