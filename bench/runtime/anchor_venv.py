@@ -25,14 +25,17 @@ def cache_root() -> Path:
     return Path(base)
 
 
-def venv_path() -> Path:
-    key = hashlib.sha256("\n".join((sys.version, *REQUIREMENTS)).encode()).hexdigest()[:16]
-    return cache_root() / f"anchor-venv-{key}"
+def venv_path(prefix: str = "anchor", requirements: tuple = REQUIREMENTS) -> Path:
+    key = hashlib.sha256("\n".join((sys.version, *requirements)).encode()).hexdigest()[:16]
+    return cache_root() / f"{prefix}-venv-{key}"
 
 
-def ensure() -> Path:
-    """The venv directory, created on first use (a few minutes, needs PyPI)."""
-    path = venv_path()
+def ensure(prefix: str = "anchor", requirements: tuple = REQUIREMENTS) -> Path:
+    """The venv directory, created on first use (a few minutes, needs PyPI).
+
+    `prefix`/`requirements` make other cached venvs the same way (MLServer's, see
+    mlserver_venv.py)."""
+    path = venv_path(prefix, requirements)
     marker = path / ".complete"
     if marker.exists():
         return path
@@ -47,7 +50,7 @@ def ensure() -> Path:
         "-q",
         "--disable-pip-version-check",
     ]
-    subprocess.run([*pip, *REQUIREMENTS], check=True)
+    subprocess.run([*pip, *requirements], check=True)
     marker.touch()
     return path
 

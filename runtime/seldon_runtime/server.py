@@ -21,6 +21,7 @@ from .dataplane import DataPlane, PlaneConfig
 from .errors import is_not_implemented
 from .metrics import multiproc
 from .metrics import server as metrics_server
+from .protocols import mount as mount_protocols
 from .rest import error_handlers
 from .rest.app import RestApp
 from .rest.hooks import rest_component
@@ -77,6 +78,7 @@ def build_app(component: Component, settings: Settings) -> Callable:
         max_body=settings.max_body_size,
         errors=error_handlers.from_model(component.obj),
     )
+    mount_protocols(app, settings)
     if not settings.tracing:
         return app
     from .tracing.config import extra_tags, make_tracer

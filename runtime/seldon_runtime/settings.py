@@ -54,6 +54,11 @@ def _flag_bool(value: str) -> bool:
 
 @dataclass
 class Settings:
+    @property
+    def model_name(self) -> str:
+        """The name V2 and KServe V1 clients address the model by."""
+        return self.served_model_name or self.interface_name
+
     interface_name: str
     service_type: str = "MODEL"
     persistence: int = 0
@@ -70,6 +75,11 @@ class Settings:
     http_port: int = 9000
     grpc_port: int = 5000
     metrics_port: int = 6000
+    # the protocols beside Seldon's (docs/protocols.md)
+    v2: bool = True
+    kserve_v1: bool = True
+    served_model_name: str = ""
+    served_model_version: str = ""
     pidfile: str | None = None
     access_log: bool = False
     grpc_threads: int = 1
@@ -132,6 +142,23 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--grpc-threads", type=int, default=_env_int("GRPC_THREADS", 1))
     p.add_argument("--grpc-workers", type=int, default=_env_int("GRPC_WORKERS", 1))
+    # Other protocols next to Seldon's (docs/protocols.md).
+    for flag, env, what in (
+        ("--v2", "SELDON_V2_PROTOCOL", "the Open Inference Protocol (V2) on REST and gRPC"),
+        ("--kserve-v1", "SELDON_KSERVE_V1_PROTOCOL", "KServe's V1 protocol on the REST port"),
+    ):
+        p.add_argument(flag, nargs="?", type=_flag_bool, const=True, default=env_bool(env, True),
+                       help=f"serve {what}")
+    p.add_argument(
+        "--served-model-name",
+        default=os.environ.get("SELDON_SERVED_MODEL_NAME", ""),
+        help="the model's name on V2 and KServe V1 (default: MODEL_NAME)",
+    )
+    p.add_argument(
+        "--served-model-version",
+        default=os.environ.get("SELDON_SERVED_MODEL_VERSION", ""),
+        help="the model's version on V2 (default: none)",
+    )
     # Additions of this runtime.
     p.add_argument(
         "--timeout",

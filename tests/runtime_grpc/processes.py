@@ -23,7 +23,7 @@ def free_port() -> int:
 class Runtime:
     """A server process (ours or seldon-core's) on free 127.0.0.1 ports."""
 
-    def __init__(self, tmp_path, argv, env=None):
+    def __init__(self, tmp_path, argv, env=None, cwd=MODELS):
         self.http, self.grpc_port, self.metrics = free_port(), free_port(), free_port()
         full_env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("PREDICTIVE_UNIT", "SELDON_", "GRPC_", "GUNICORN_"))}
@@ -37,7 +37,7 @@ class Runtime:
         self.log_path = tmp_path / f"runtime-{self.http}.log"
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
-                argv, cwd=MODELS,
+                argv, cwd=cwd,
                 env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def log(self) -> str:

@@ -33,6 +33,7 @@ import grpc
 
 from .. import children
 from ..tracing import rpc as rpc_span
+from ..v2 import servicer as v2_servicer
 from . import health, reflection
 from .options import GrpcOptions, max_message_size
 from .servicer import PACKAGE, RPCS, SERVICES, SeldonServicer
@@ -105,7 +106,14 @@ def generic_handlers(servicer: SeldonServicer, threads: int) -> list:
         grpc.method_handlers_generic_handler(f"{PACKAGE}.{service}", methods)
         for service, methods in by_service.items()
     ]
-    checker = health.Health(SERVICES)
+    services = list(SERVICES)
+    v2 = servicer.v2  # the Open Inference Protocol's service, unless turned off
+    if v2 is not None:
+        handlers.append(grpc.method_handlers_generic_handler(v2_servicer.SERVICE, {
+            rpc.method: _unary(v2, rpc.handler, pool, f"/{v2_servicer.SERVICE}/{rpc.method}")
+            for rpc in v2_servicer.RPCS}))
+        services.append(v2_servicer.SERVICE)
+    checker = health.Health(services)
     handlers.append(
         grpc.method_handlers_generic_handler(
             health.SERVICE,
@@ -115,7 +123,7 @@ def generic_handlers(servicer: SeldonServicer, threads: int) -> list:
             },
         )
     )
-    listed = [*SERVICES, health.SERVICE, *map(reflection.service_names, reflection.PACKAGES)]
+    listed = [*services, health.SERVICE, *map(reflection.service_names, reflection.PACKAGES)]
     for package in reflection.PACKAGES:
         answerer = reflection.Reflection(package, listed)
         handlers.append(
@@ -167,11 +175,21 @@ def make_servicer(component: Any, settings: Any) -> SeldonServicer:
     from .hooks import grpc_component
 
     call_load(component)
-    servicer = SeldonServicer(DataPlane(grpc_component(component), plane_config(settings)))
+    plane = DataPlane(grpc_component(component), plane_config(settings))
+    servicer = SeldonServicer(plane)
+    if settings.v2:
+        from ..protocols import v2_plane
+        from ..rest.hooks import rest_component
+
+        # V2 calls the class's hooks with JSON-form messages, as on REST.
+        json_plane = DataPlane(rest_component(component), plane.cfg, plane.recorder)
+        servicer.v2 = v2_servicer.V2Servicer(v2_plane(json_plane, settings))
     if settings.tracing:
         from ..tracing.config import make_tracer
 
         servicer.tracer = make_tracer(settings.interface_name)
+        if servicer.v2 is not None:
+            servicer.v2.tracer = servicer.tracer
     return servicer
 
 

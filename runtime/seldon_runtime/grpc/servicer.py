@@ -78,6 +78,8 @@ class SeldonServicer:
         #: set per worker when tracing is on (seldon_runtime.tracing)
         self.tracer: Any = None
         self.plane = plane
+        #: the V2 `inference.GRPCInferenceService` served beside (v2.servicer), if on
+        self.v2: Any = None
 
     def _message_call(self, func: Callable, data: bytes) -> bytes:
         request = _parse(pb.SeldonMessage, data)

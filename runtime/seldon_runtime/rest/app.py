@@ -27,6 +27,7 @@ HTML = "text/html; charset=utf-8"
 _STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 GET, POST, GET_POST = frozenset({"GET"}), frozenset({"POST"}), frozenset({"GET", "POST"})
 
+# A handler answers (status, body) or (status, body, [(header, value), ...]).
 Handler = Callable[[dict], "tuple[int, Any]"]
 
 
@@ -64,6 +65,9 @@ class RestApp:
             "/seldon.json": (lambda env: (200, DOCUMENT), GET),
         }
         self.routes = routes
+        # (prefix, handler, methods) for paths with parameters in them (V2, KServe V1),
+        # tried in order when no exact route matches.
+        self.prefixes: list[tuple[str, Handler, frozenset]] = []
 
     # -- handlers --------------------------------------------------------------------
 
@@ -86,7 +90,7 @@ class RestApp:
     def __call__(self, environ: dict, start_response: Callable) -> list:
         path = environ.get("PATH_INFO", "")
         method = environ["REQUEST_METHOD"]
-        entry = self.routes.get(path)
+        entry = self.routes.get(path) or self._prefixed(path)
         content_type = JSON
         extra: list = []
         try:
@@ -102,9 +106,14 @@ class RestApp:
                     f"405 Method Not Allowed: {method} {path}",
                     "MICROSERVICE_METHOD_NOT_ALLOWED",
                 )
-            status, body = handler(environ)
+            status, body, *headers = handler(environ)
             if handler == self._ping:
                 content_type = HTML
+            for name, value in headers[0] if headers else ():  # a handler's own headers
+                if name == "Content-Type":
+                    content_type = value
+                else:
+                    extra.append((name, value))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Seldon error body
             answer = self.errors.answer(exc, environ) if self.errors is not None else None
             if answer is not None:
@@ -130,6 +139,12 @@ class RestApp:
         ]
         start_response(_STATUS.get(status) or f"{status} Status", headers)
         return [payload]
+
+    def _prefixed(self, path: str) -> tuple[Handler, frozenset] | None:
+        for prefix, handler, methods in self.prefixes:
+            if path.startswith(prefix):
+                return handler, methods
+        return None
 
     @staticmethod
     def _error(exc: BaseException, path: str) -> tuple[int, dict]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Iterable
 
+from ..v2.rest import operation as v2_operation
 from .tracer import Tracer
+
+
+def protocol_operation(path: str) -> str | None:
+    """V2 paths are named after their gRPC methods; KServe V1 after its verbs."""
+    if path.startswith("/v1/models"):
+        return "Predict" if path.endswith(":predict") else "ModelMetadata"
+    return v2_operation(path)
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +75,8 @@ class TracedApp:
                             "supported: %s", name, ", ".join(sorted(ATTRIBUTES)))
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
-        operation = OPERATIONS.get(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        operation = OPERATIONS.get(path) or protocol_operation(path)
         if operation is None:
             return self.app(environ, start_response)
         tags: dict[str, Any] = {
