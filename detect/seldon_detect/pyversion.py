@@ -20,6 +20,7 @@ from seldon_detect.project import load_pyproject
 
 VERSION_ENV = "BP_CPYTHON_VERSION"
 S2I_PYTHON_ENV = "SELDON_S2I_PYTHON"
+S2I_BUILDER_SOURCE = "the s2i builder name"
 _RUNTIME_TXT = re.compile(r"^python-(?P<v>\d+(\.\d+){0,2})$")
 _PLAIN = re.compile(r"^(?P<v>\d+(\.\d+){0,2})$")
 
@@ -99,5 +100,5 @@ def find_python_request(app_dir: Path, env: Mapping[str, str]) -> PythonHint | N
     if hint:
         return hint
     if env.get(S2I_PYTHON_ENV, "").strip():
-        return _plain_setting(env[S2I_PYTHON_ENV], f"the s2i builder name ({S2I_PYTHON_ENV})")
+        return _plain_setting(env[S2I_PYTHON_ENV], f"{S2I_BUILDER_SOURCE} ({S2I_PYTHON_ENV})")
     return None

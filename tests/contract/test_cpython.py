@@ -100,6 +100,8 @@ def _venv_version(lc) -> str:
      "the stack's Python 3.11"),
     ({".python-version": "3.8\n", "environment.yml": "dependencies: [python=3.8]\n"}, {},
      "brings its own Python"),
+    ({}, {"SELDON_S2I_PYTHON": "3.11"}, "the stack's Python 3.11"),
+    ({}, {"SELDON_S2I_PYTHON": "3.7"}, "says Python 3.7, which is not supported"),
 ])
 def test_nothing_to_do_when_the_stack_fits(make_app, lifecycle, files, env, reason):
     run = lifecycle(make_app({**MODEL, **files}), env).detect(CPYTHON)
@@ -117,6 +119,16 @@ def test_unsupported_versions_are_refused_at_detect(make_app, lifecycle, files, 
     assert run.returncode not in (DETECT_PASS, DETECT_FAIL)
     assert "is not supported" in run.output
     assert "3.8, 3.9, 3.10, 3.11, 3.12, 3.13" in run.output
+
+
+def test_the_s2i_builder_name_is_the_weakest_source(make_app, lifecycle):
+    lc = lifecycle(make_app(MODEL), {"SELDON_S2I_PYTHON": "3.8"})
+    run = lc.detect(CPYTHON)
+    assert run.returncode == DETECT_PASS, run.output
+    assert "the s2i builder name (SELDON_S2I_PYTHON) asks for Python 3.8" in run.output
+    (lc.app / "pyproject.toml").write_text('[project]\nname = "m"\nrequires-python = "<3.11"\n')
+    run = lc.detect(CPYTHON)
+    assert "pyproject.toml requires-python asks for Python <3.11: providing 3.10." in run.output
 
 
 def test_the_strongest_source_wins_and_is_named(make_app, lifecycle):

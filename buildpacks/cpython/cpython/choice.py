@@ -10,7 +10,13 @@ from cpython.sources import URL_ENV, Source, manifest_source, user_distribution
 from seldon_detect.cnb.context import Context
 from seldon_detect.conda import find_environment_file
 from seldon_detect.errors import UserError
-from seldon_detect.pyversion import S2I_PYTHON_ENV, VERSION_ENV, PythonHint, find_python_request
+from seldon_detect.pyversion import (
+    S2I_BUILDER_SOURCE,
+    S2I_PYTHON_ENV,
+    VERSION_ENV,
+    PythonHint,
+    find_python_request,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,13 @@ def why_not_needed(ctx: Context, hint: PythonHint | None) -> str | None:
     if hint.matches(stack_python()):
         return (f"{hint.source} asks for Python {hint.version}: the stack's Python "
                 f"{stack_python()} fits")
+    supported = load_manifest(ctx.buildpack.dir).supported
+    if hint.source.startswith(S2I_BUILDER_SOURCE) and \
+            ".".join(hint.version.split(".")[:2]) not in supported:
+        # an old builder name (python36, python37) is no request the app made: keep building
+        return (f"{hint.source} says Python {hint.version}, which is not supported "
+                f"({', '.join(supported)}): the stack's Python {stack_python()} is used; "
+                f"set {VERSION_ENV} or .python-version to choose another")
     return None
 
 
