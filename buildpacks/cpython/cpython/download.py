@@ -15,9 +15,10 @@ CHUNK = 1 << 20
 TIMEOUT = 60
 
 
-def _failure(title: str, version: str, source: Source, cause: str) -> UserError:
-    return UserError(title, f"Python {version} from {source.url} ({source.origin}): {cause}",
-                     list(WAYS_TO_PROVIDE), location=source.origin)
+def _details(version: str, source: Source, cause: str) -> dict:
+    """Cause, fixes and location shared by every failure to get the file."""
+    return {"cause": f"Python {version} from {source.url} ({source.origin}): {cause}",
+            "fix": list(WAYS_TO_PROVIDE), "location": source.origin}
 
 
 def fetch_verified(source: Source, version: str, dest_dir: Path, scribe: Scribe) -> Path:
@@ -36,18 +37,18 @@ def fetch_verified(source: Source, version: str, dest_dir: Path, scribe: Scribe)
                 out.write(chunk)
                 size += len(chunk)
     except urllib.error.HTTPError as err:
-        raise _failure(f"Cannot download Python {version}", version, source,
-                       f"the server answered HTTP {err.code} {err.reason}.") from None
+        raise UserError(f"Cannot download Python {version}", **_details(
+            version, source, f"the server answered HTTP {err.code} {err.reason}.")) from None
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = getattr(err, "reason", err)
-        raise _failure(f"Cannot download Python {version}", version, source,
-                       f"{reason} (no network, or a wrong URL).") from None
+        raise UserError(f"Cannot download Python {version}", **_details(
+            version, source, f"{reason} (no network, or a wrong URL).")) from None
     actual = digest.hexdigest()
     if actual != source.sha256:
         dest.unlink()
-        raise _failure("The Python distribution's checksum does not match", version, source,
-                       f"expected sha256 {source.sha256}, got {actual} ({size:,} bytes). "
-                       "The file was not used.")
+        raise UserError("The Python distribution's checksum does not match", **_details(
+            version, source, f"expected sha256 {source.sha256}, got {actual} ({size:,} bytes). "
+            "The file was not used."))
     scribe.info(f"{size / 1e6:.1f} MB, sha256 {actual} verified")
     return dest
 
