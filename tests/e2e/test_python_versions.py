@@ -8,6 +8,7 @@ a rebuild reuses the interpreter layer without downloading it.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.engine,
               pytest.mark.images("python38-sklearn", "python312", "s2i-python38")]
 
 INTERPRETER = "/layers/seldon_cpython/cpython/bin/python3"
+SBOM = "/layers/sbom/launch/seldon_cpython/cpython/sbom.cdx.json"
 #: the stdlib extension modules that need a shared library of the run image
 LINKED = "import ssl, ctypes, sqlite3, lzma, bz2, zlib; ctypes.CDLL(None); print('ok')"
 
@@ -49,6 +51,11 @@ def test_serves_on_the_python_asked_for(images, runner, name):
         linked = container.engine.run("exec", container.id, INTERPRETER, "-c", LINKED,
                                       capture=True, check=False)
         assert linked.stdout.decode().strip() == "ok", linked.stderr.decode()
+        sbom = container.engine.run("exec", container.id, "cat", SBOM, capture=True)
+        component = json.loads(sbom.stdout)["components"][0]
+        sha = build.values["py" + minor.replace(".", "") + "-sha"]
+        assert component["hashes"] == [{"alg": "SHA-256", "content": sha}]
+        assert component["purl"] == f"pkg:generic/cpython@{minor}"
     finally:
         container.remove()
 

@@ -64,7 +64,7 @@ class Manifest:
         fitting = [d for d in ours if hint.matches(d.version)
                    and self.minor_of(d.version) in self.supported]
         if fitting:
-            return max(fitting, key=lambda d: tuple(int(n) for n in d.version.split(".")))
+            return max(fitting, key=lambda d: _key(d.version))
         known = ", ".join(sorted({d.version for d in ours}, key=_key)) or "none"
         raise UserError(
             f"No known Python distribution for {hint.version} on {arch}",

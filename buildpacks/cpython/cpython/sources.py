@@ -11,7 +11,6 @@ must deliver the bytes the manifest names.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from cpython.manifest import Distribution
@@ -77,10 +76,3 @@ def manifest_source(dist: Distribution, env: Callable[[str], str],
         return Source(dist.mirrored(mirror), dist.sha256, MIRROR_ENV)
     return Source(dist.uri, dist.sha256, "the buildpack's manifest (upstream)")
 
-
-def local_path(url: str) -> Path | None:
-    """The file behind a file:// URL (None for other schemes)."""
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(url)
-    return Path(unquote(parts.path)) if parts.scheme == "file" else None
