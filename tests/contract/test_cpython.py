@@ -185,6 +185,18 @@ def test_mirror_rebuild_reuses_and_switch_rebuilds_venv(make_app, lifecycle, our
     assert "the interpreter changed from " + _version_of(dist38) in venv.output, venv.output
 
 
+def test_a_file_mirror(make_app, lifecycle, our_manifest, dist38, tmp_path):
+    mirror = tmp_path / "file-mirror"
+    mirror.mkdir()
+    shutil.copy2(dist38, mirror / dist38.name)
+    lc = lifecycle(make_app({**MODEL, ".python-version": "3.8\n"}),
+                   {"BP_CPYTHON_MIRROR": mirror.as_uri()})
+    lc.buildpacks_dir = our_manifest
+    build, _ = _cpython_then_venv(lc)
+    assert f"downloading {mirror.as_uri()}/" in build.output
+    assert _venv_version(lc) == _version_of(dist38)
+
+
 def test_dependency_mapping_binding_with_a_file(make_app, lifecycle, our_manifest, dist312):
     app = make_app({**MODEL, ".python-version": "3.12\n"})
     sha = sha256_of(dist312)
