@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 
-from cpython.manifest import Distribution, Manifest, load_manifest
+from cpython.manifest import Distribution, load_manifest
 from cpython.sources import URL_ENV, Source, manifest_source, user_distribution
 from seldon_detect.cnb.context import Context
 from seldon_detect.conda import find_environment_file
@@ -62,8 +62,8 @@ def why_not_needed(ctx: Context, hint: PythonHint | None) -> str | None:
     return None
 
 
-def choose(ctx: Context, hint: PythonHint, manifest: Manifest | None = None) -> Choice:
-    manifest = manifest or load_manifest(ctx.buildpack.dir)
+def choose(ctx: Context, hint: PythonHint) -> Choice:
+    manifest = load_manifest(ctx.buildpack.dir)
     manifest.check_supported(hint)
     own = user_distribution(ctx.env)
     if own and hint.is_range:
