@@ -7,8 +7,8 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 BIN     := $(VENV)/bin
 OUT     := build
-# podman on hosts like CI needs runc, cgroupfs and explicit ulimits; the file
-# is ours, so the host's global configuration is left alone.
+# Kept for contributors' own podman commands on hosts like CI (runc, cgroupfs,
+# explicit ulimits); seldon-build and the tests do not need it (podman_host.py).
 export CONTAINERS_CONF ?= $(CURDIR)/platform/containers.conf
 
 .PHONY: help setup host-tools venv stacks buildpacks builder demo test test-unit test-runtime-pythons bench lint clean

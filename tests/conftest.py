@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-# podman on hosts like CI needs the project's settings (see platform/containers.conf)
-os.environ.setdefault("CONTAINERS_CONF", str(REPO / "platform" / "containers.conf"))
 
 
 @pytest.fixture(scope="session")

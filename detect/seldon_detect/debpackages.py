@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 
 APTFILE = "Aptfile"
@@ -98,8 +98,8 @@ def _from_project(path: Path) -> list[PackageRequest]:
     if not path.is_file():
         return []
     try:
-        data = _toml.load_path(path)
-    except (_toml.TOMLDecodeError, UnicodeDecodeError) as err:
+        data = tomlfile.load_path(path)
+    except (tomlfile.TOMLDecodeError, UnicodeDecodeError) as err:
         raise UserError(f"{PROJECT_FILE} is not valid TOML", str(err),
                         [f"Fix the syntax of {PROJECT_FILE}."], location=PROJECT_FILE) from None
     table = data.get("io", {}).get("seldon", {}).get("debian-packages")

@@ -6,6 +6,7 @@ buildpack entry points print `render()` once, without a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -40,6 +41,39 @@ class UserError(Exception):
             lines += ["", "  To fix it:"]
             lines += [f"  {n}. {step}" for n, step in enumerate(steps, 1)]
         return "\n".join(lines)
+
+
+    @classmethod
+    def from_rendered(cls, text: str) -> UserError:
+        """Read back what `render()` printed, so that rendering it again gives the same text.
+
+        A title that itself ends in "(...)" comes back as title and location; the
+        rendered text is the same either way.
+        """
+        lines = text.splitlines()
+        head = _HEAD.fullmatch(lines[0] if lines else "")
+        if head is None:
+            raise ValueError(f"not a rendered error: {text[:80]!r}")
+        body = lines[1:]
+        at = next((i for i, line in enumerate(body) if line.startswith(_FIX)), len(body))
+        cause = "\n".join(line[2:] for line in body[:at]).strip("\n")
+        fix: list[str] = []
+        rest = body[at:]
+        if rest and rest[0] == _FIX.rstrip(" "):
+            for line in rest[1:]:
+                step = _STEP.match(line)
+                if step:
+                    fix.append(step.group(1))
+                elif fix:
+                    fix[-1] += "\n" + line
+        elif rest:
+            fix.append("\n".join([rest[0][len(_FIX) + 1 :], *(line[2:] for line in rest[1:])]))
+        return cls(head.group(1), cause, fix, head.group(2) or "")
+
+
+_HEAD = re.compile(r"ERROR: (.*?)(?: \(([^()]*)\))?")
+_FIX = "  To fix it:"
+_STEP = re.compile(r"  \d+\. (.*)")
 
 
 def _indent(text: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from seldon_detect.digests import digest_dir
 from seldon_detect.envfile import EnvEntry
 from seldon_detect.scribe import redact
 
@@ -72,27 +73,6 @@ class IndexSettings:
                  *self.trusted_hosts]
         parts += [f"{d}:{digest_dir(d)}" for d in self.wheel_dirs]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def digest_dir(path: Path) -> str:
-    """A digest of the names, sizes and contents of the files directly in `path`."""
-    h = hashlib.sha256()
-    for child in sorted(p for p in path.iterdir() if p.is_file()):
-        h.update(child.name.encode() + b"\0")
-        h.update(hashlib.sha256(child.read_bytes()).digest())
-    return h.hexdigest()[:16]
-
-
-def digest_files(paths: list[Path], base: Path) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        try:
-            name = str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            name = str(path)
-        h.update(name.encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()[:16]
 
 
 def probe_index(url: str, project: str, timeout: float = 10.0) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 
 
@@ -37,8 +37,8 @@ def find_project(app_dir: Path) -> Project | None:
 
 def load_pyproject(path: Path) -> dict:
     try:
-        return _toml.load_path(path)
-    except _toml.TOMLDecodeError as err:
+        return tomlfile.load_path(path)
+    except tomlfile.TOMLDecodeError as err:
         raise UserError(
             "pyproject.toml is not valid TOML", str(err),
             ["Fix the syntax error; `python3 -c \"import tomllib,sys;"

@@ -8,20 +8,24 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
+from . import host_tools
 from . import source as sources
 from .builder_config import load_builder
 from .cache import Cache, default_root
 from .engine import Engine, find_engine
+from .errors import DiskFull
 from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
 from .imagestore import ImageStore
-from .lifecycle import tomlfile
 from .lifecycle.descriptor import Buildpack
+from .packaging import ensure_packaged
 from .phases import Mounts, PhaseFailure, chown_tree, explain, run_phases
 from .project import apply_to_order, load_project
+from .stacks import ensure_build_image
 
 CNB_UID = CNB_GID = 1000
 
@@ -54,16 +58,16 @@ class BuildResult:
 
 def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> BuildResult:
     start = time.monotonic()
+    host_tools.require(host_tools.BUILD, "seldon-build build")
     engine = engine or find_engine()
     store = ImageStore(engine)
     src = sources.fetch(opts.source, opts.ref, opts.context_dir)
     project = load_project(src.root)
-    builder = load_builder(opts.builder, opts.buildpacks_dir)
-    if not engine.image_exists(builder.build_image):
-        raise UserError(
-            title=f"Build image {builder.build_image} not found",
-            fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
-        )
+    buildpacks_dir = opts.buildpacks_dir
+    if buildpacks_dir is None and opts.builder is None:
+        buildpacks_dir = ensure_packaged(scribe)  # the tool's own builder: packaged on first use
+    builder = load_builder(opts.builder, buildpacks_dir)
+    ensure_build_image(engine, builder.build_image, scribe)
     cache = Cache(opts.cache_root or default_root(), store.ref(opts.tag))
     try:
         with cache.locked():
@@ -79,9 +83,7 @@ def build(opts: BuildOptions, scribe: Scribe, engine: Engine | None = None) -> B
                 cache.discard(work)
     except OSError as err:
         if err.errno == errno.ENOSPC:
-            raise UserError(
-                "The disk is full", str(err), ["Free disk space, then build again."]
-            ) from err
+            raise DiskFull(str(err)) from err
         raise
     finally:
         if src.cleanup:

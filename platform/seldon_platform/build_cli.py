@@ -46,7 +46,19 @@ def _build(args: argparse.Namespace, scribe: Scribe) -> int:
     if args.pack:
         from seldon_platform.pack import pack_build
 
-        return pack_build(args, scribe)
+        return pack_build(
+            args.source,
+            args.tag,
+            parse_env_pairs(args.env, args.env_file),
+            scribe,
+            ref=args.ref or "",
+            context_dir=args.context_dir or "",
+            bindings=[Path(b) for b in args.binding],
+            wheels=Path(args.wheels) if args.wheels else None,
+            clear_cache=args.clear_cache,
+            default_process=args.default_process,
+            output=" ".join(args.output or ["engine"]),
+        )
     from seldon_platform.build import BuildOptions, build
 
     output, output_path = _output(args.output)
@@ -169,13 +181,29 @@ def add_rebase(sub: argparse._SubParsersAction) -> None:
 
 
 def _builder(args: argparse.Namespace, scribe: Scribe) -> int:
-    from seldon_platform.packaging import REPO, Packager, check_builder, create_builder
+    from seldon_platform.builder_bundle import write_bundle
+    from seldon_platform.builder_check import check_builder, create_builder
+    from seldon_platform.package_data import data_root, in_checkout, user_cache
+    from seldon_platform.packaging import Packager, downloads_dir, ensure_packaged
 
     config = Path(args.config).resolve()
-    buildpacks = config.parent / "build" / "buildpacks"
     scribe.title(f"Builder {args.image} from {config}")
-    Packager(buildpacks, scribe, REPO / "build" / "cache").package_all()
-    check_builder(config, buildpacks, scribe)
+    if config == (data_root() / "builder.toml").resolve():
+        buildpacks = ensure_packaged(scribe)
+    else:
+        buildpacks = config.parent / "build" / "buildpacks"
+        Packager(buildpacks, scribe, downloads_dir()).package_all()
+    # an installed tool's builder.toml names uris inside a checkout: pack gets a bundle
+    out = args.out or (None if in_checkout() else str(user_cache() / "builder"))
+    if out:
+        written = write_bundle(config, buildpacks, Path(out).resolve(), scribe)
+        if args.out:
+            scribe.info(f"next: pack builder create {args.image} --config {written} "
+                        "--pull-policy never   (see docs/ci/README.md)")
+            return 0
+        config = written
+    else:
+        check_builder(config, buildpacks, scribe)
     create_builder(config, args.image, scribe)
     return 0
 
@@ -188,10 +216,14 @@ def add_builder(sub: argparse._SubParsersAction) -> None:
                         "into build/buildpacks beside it")
     p.add_argument("--image", default="localhost/seldon-buildpacks/builder:bookworm",
                    help="the builder image pack creates")
+    p.add_argument("--out", metavar="DIR",
+                   help="write DIR/builder.toml and DIR/buildpacks/ (a folder `pack builder "
+                        "create --config DIR/builder.toml` takes as is, on any machine) "
+                        "instead of running pack")
     p.set_defaults(func=_builder)
 
 
 def _default_builder_toml() -> Path:
-    from seldon_platform.packaging import REPO
+    from seldon_platform.package_data import data_root
 
-    return REPO / "builder.toml"
+    return data_root() / "builder.toml"

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
 from seldon_detect.errors import UserError
 
-from .lifecycle import tomlfile
-from .lifecycle.api import PhaseError, escape_id
+from .lifecycle.api import PhaseError
 from .lifecycle.descriptor import Buildpack, Order, load_descriptor, parse_order
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BUILDER = REPO_ROOT / "builder.toml"
+from .package_data import data_root
 
 
 @dataclass
@@ -28,12 +27,12 @@ class Builder:
 
 
 def load_builder(path: Path | None = None, buildpacks_dir: Path | None = None) -> Builder:
-    path = Path(path or DEFAULT_BUILDER).resolve()
+    path = Path(path or data_root() / "builder.toml").resolve()
     if not path.is_file():
         raise UserError(
             title=f"Builder {path} not found",
             cause="seldon-build reads the order and stack images from a builder.toml file.",
-            fix=["Pass --builder PATH/builder.toml, or run from a checkout that has builder.toml."],
+            fix=["Check the --builder path, or leave --builder out to use the tool's own."],
         )
     try:
         data = tomlfile.read(path)

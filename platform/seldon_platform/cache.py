@@ -19,9 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
 from .exporter.tarlayer import fingerprint
-from .lifecycle import tomlfile
-from .lifecycle.api import escape_id
 from .lifecycle.layers import read_layers, sbom_files
 from .lifecycle.restorer import CACHE_INDEX, CACHE_VERSION
 

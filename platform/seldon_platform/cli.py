@@ -12,7 +12,9 @@ from typing import Callable, Sequence
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+from seldon_platform import __version__
 from seldon_platform.build_cli import add_build, add_builder, add_inspect, add_rebase
+from seldon_platform.doctor import add_doctor
 
 
 def _stacks(args: argparse.Namespace, scribe: Scribe) -> int:
@@ -41,7 +43,7 @@ def _add_stacks(sub: argparse._SubParsersAction) -> None:
 
 #: each entry adds one sub-command parser whose `func(args, scribe)` returns the exit status
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_stacks, add_build, add_inspect, add_rebase, add_builder]
+    _add_stacks, add_build, add_inspect, add_rebase, add_builder, add_doctor]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every detail")
+    parser.add_argument("--version", action="version",
+                        version=f"seldon-build {__version__} (Seldon model buildpacks)")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
         add(sub)

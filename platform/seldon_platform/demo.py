@@ -25,6 +25,7 @@ from seldon_detect.scribe import Scribe
 
 from .build import BuildOptions, build
 from .engine import Engine, find_engine
+from .errors import DemoPredictionFailed, DemoServerExited, DemoServerNotReady
 
 REST_PORT = 9000
 DEFAULT_REQUEST = {"data": {"ndarray": [[5.1, 3.5, 1.4, 0.2]]}}
@@ -48,9 +49,9 @@ def wait_ready(url: str, alive: Callable[[], bool], timeout: float = 90.0) -> fl
         except (urllib.error.URLError, OSError) as err:
             last = str(err)
         if not alive():
-            raise UserError("The model server exited before it became ready", f"Last error: {last}")
+            raise DemoServerExited(f"Last error: {last}")
         time.sleep(0.3)
-    raise UserError(f"The model server did not become ready at {url}", f"Last error: {last}")
+    raise DemoServerNotReady(f"Last error: {last}", url=url)
 
 
 def predict(base: str, payload: dict) -> dict:
@@ -63,9 +64,7 @@ def predict(base: str, payload: dict) -> dict:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return json.loads(resp.read())
     except urllib.error.HTTPError as err:
-        raise UserError(
-            f"The prediction failed with HTTP {err.code}", err.read().decode(errors="replace")
-        ) from err
+        raise DemoPredictionFailed(err.read().decode(errors="replace"), status=err.code) from err
 
 
 @contextlib.contextmanager

@@ -18,6 +18,15 @@ from typing import Iterator, Mapping, Sequence
 
 from seldon_detect.errors import UserError
 
+from .podman_host import (
+    CONTAINER_COMMANDS,
+    PodmanInfo,
+    global_args,
+    rlimit_error,
+    service_env,
+    ulimit_args,
+)
+
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 SUPPORTED = ("podman", "docker")
 
@@ -29,9 +38,22 @@ class Engine:
     name: str
     binary: str
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    _podman: PodmanInfo | None = field(default=None, repr=False, compare=False)
+
+    def podman_info(self) -> PodmanInfo:
+        """`podman info`, read once (the runtime, cgroup manager and version in use)."""
+        if self._podman is None:
+            self._podman = PodmanInfo.read(self.binary, self.env)
+        return self._podman
 
     def command(self, *args: str) -> list[str]:
-        return [self.binary, *args]
+        """The argv of one engine command, with the settings this host needs (podman_host)."""
+        if self.name != "podman" or not args:
+            return [self.binary, *args]
+        settings = global_args(self.podman_info())
+        if args[0] in CONTAINER_COMMANDS:
+            return [self.binary, *settings, args[0], *ulimit_args(args[1:]), *args[1:]]
+        return [self.binary, *settings, *args]
 
     def run(
         self,
@@ -60,13 +82,13 @@ class Engine:
         if out:
             # builds print the failing step's output on stdout, the verdict on stderr
             err = f"{out[-1500:]}\n{err}".strip()
+        classified = rlimit_error(err)
+        if classified is not None:
+            return classified
         hint = [f"Run `{self.name} {' '.join(args[:2])} ...` by hand to see the full error."]
-        if "rlimit" in err or "cgroup" in err:
-            hint.insert(
-                0,
-                "On hosts with tight rlimits or cgroup v1, point CONTAINERS_CONF at "
-                "platform/containers.conf from this project (the Makefile does this).",
-            )
+        if "cgroup" in err:
+            hint.insert(0, "`seldon-build doctor` shows the engine's runtime, cgroup version "
+                           "and limits, and what to change.")
         return UserError(
             title=f"{self.name} {args[0] if args else ''} failed (exit {proc.returncode})",
             cause=err[-2000:] or "The engine printed nothing on standard error.",
@@ -159,9 +181,10 @@ def docker_api_socket(engine: Engine, socket_path: Path) -> Iterator[str]:
     with contextlib.suppress(FileNotFoundError):
         socket_path.unlink()
     url = f"unix://{socket_path}"
+    env = service_env(engine.env, engine.podman_info(), socket_path.parent)
     proc = subprocess.Popen(
         engine.command("system", "service", "--time=0", url),
-        env=engine.env,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -18,9 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from seldon_detect.errors import UserError
-
 from .engine import Engine, labels_of
+from .errors import RunImageNotFound, SkopeoFailed, SkopeoMissing
 from .exporter.export import RunImage
 from .exporter.image import LIFECYCLE_LABEL
 from .exporter.oci import Layout
@@ -85,11 +84,7 @@ class ImageStore:
         self.daemon_host = daemon_host(engine) if engine.name == "docker" else None
         self.skopeo = shutil.which("skopeo", path=engine.env.get("PATH"))
         if not self.skopeo:
-            raise UserError(
-                title="skopeo is not installed",
-                cause="seldon-build reads base images and loads the result with skopeo.",
-                fix=["Install it: `sudo apt-get install skopeo` (or run `make setup`)."],
-            )
+            raise SkopeoMissing("seldon-build reads base images and loads the result with skopeo.")
 
     def ref(self, ref: str) -> str:
         """How the engine names `ref` (podman adds `localhost/`, docker only a tag)."""
@@ -107,19 +102,17 @@ class ImageStore:
     def _skopeo(self, *args: str) -> bytes:
         proc = subprocess.run([self.skopeo, *args], env=self.engine.env, capture_output=True)
         if proc.returncode != 0:
-            raise UserError(
-                title=f"skopeo {args[0]} failed",
-                cause=proc.stderr.decode(errors="replace").strip()[-2000:],
+            raise SkopeoFailed(
+                proc.stderr.decode(errors="replace").strip()[-2000:],
                 fix=[f"Check that {self.engine.name} works and that the image exists."],
+                command=args[0],
             )
         return proc.stdout
 
     def run_image(self, ref: str) -> RunImage:
         if not self.engine.image_exists(ref):
-            raise UserError(
-                title=f"Run image {ref} not found",
-                cause="The builder names a run image that is not in the engine's image store.",
-                fix=["Build the stack images: `seldon-build stacks` (or `make stacks`)."],
+            raise RunImageNotFound(
+                "The builder names a run image that is not in the engine's image store.", image=ref
             )
         return self.read(ref)
 

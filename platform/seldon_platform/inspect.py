@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from seldon_detect.errors import UserError
-
 from .engine import Engine
+from .errors import ImageNotFound, NotBuiltWithBuildpacks
 from .exporter.image import BUILD_LABEL, LIFECYCLE_LABEL, PROJECT_LABEL
 from .imagestore import ImageStore
 
@@ -27,16 +26,10 @@ for p in sorted(pathlib.Path('/layers/sbom/launch').rglob('sbom.*')):
 def describe(engine: Engine, image: str) -> str:
     info = engine.image_inspect(image)
     if info is None:
-        raise UserError(
-            f"Image {image} not found", fix=["Build it first: seldon-build build SRC -t IMAGE"]
-        )
+        raise ImageNotFound("The engine's image store has no such image.", image=image)
     labels = (info.get("Config") or {}).get("Labels") or info.get("Labels") or {}
     if LIFECYCLE_LABEL not in labels:
-        raise UserError(
-            f"{image} was not built with buildpacks",
-            f"It has no {LIFECYCLE_LABEL} label.",
-            ["Inspect an image built by seldon-build or pack."],
-        )
+        raise NotBuiltWithBuildpacks(f"It has no {LIFECYCLE_LABEL} label.", image=image)
     lifecycle = json.loads(labels[LIFECYCLE_LABEL])
     build = json.loads(labels.get(BUILD_LABEL, "{}"))
     project = json.loads(labels.get(PROJECT_LABEL, "{}"))

@@ -7,15 +7,17 @@ volumes at the places our buildpacks look (`/platform/bindings/<name>`, `/whl`).
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Mapping, Sequence
 
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+
+from .errors import PackMissing, PackOutput
+from .source import fetch
 
 BUILDER_IMAGE = "localhost/seldon-buildpacks/builder:bookworm"
 
@@ -46,26 +48,27 @@ def pack_command(
     return cmd
 
 
-def pack_build(args: argparse.Namespace, scribe: Scribe) -> int:
-    from .build_cli import parse_env_pairs
-    from .source import fetch
-
+def pack_build(
+    source: str,
+    tag: str,
+    env: Mapping[str, str],
+    scribe: Scribe,
+    *,
+    ref: str = "",
+    context_dir: str = "",
+    bindings: Sequence[Path] = (),
+    wheels: Path | None = None,
+    clear_cache: bool = False,
+    default_process: str | None = None,
+    output: str = "engine",
+) -> int:
+    """Build `source` into `tag` with `pack build`; returns pack's exit status."""
     pack = shutil.which("pack")
     if not pack:
-        raise UserError(
-            title="--pack needs the `pack` CLI",
-            cause="`pack` is not on PATH.",
-            fix=[
-                "Install pack (https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/)",
-                "or build without --pack: seldon-build runs the buildpacks itself.",
-            ],
-        )
-    if args.output and args.output != ["engine"]:
-        raise UserError(
-            "--pack writes to the Docker daemon only", fix=["Drop --output, or drop --pack."]
-        )
-    source = fetch(args.source, args.ref or "", args.context_dir or "")
-    env = parse_env_pairs(args.env, args.env_file)
+        raise PackMissing("`pack` is not on PATH.")
+    if output != "engine":
+        raise PackOutput(f"pack loads the image into the engine; it cannot write {output}.")
+    fetched = fetch(source, ref, context_dir)
     with tempfile.TemporaryDirectory(prefix="seldon-pack-") as tmp:
         env_file = Path(tmp) / "build.env"
         fd = os.open(env_file, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -73,16 +76,16 @@ def pack_build(args: argparse.Namespace, scribe: Scribe) -> int:
             f.writelines(f"{k}={v}\n" for k, v in env.items())
         cmd = pack_command(
             pack,
-            args.tag,
-            source.root,
+            tag,
+            fetched.root,
             env_file=env_file,
-            bindings=[Path(b) for b in args.binding],
-            wheels=Path(args.wheels) if args.wheels else None,
-            clear_cache=args.clear_cache,
-            default_process=args.default_process,
+            bindings=list(bindings),
+            wheels=wheels,
+            clear_cache=clear_cache,
+            default_process=default_process,
         )
         scribe.info("running: " + " ".join(cmd))
         code = subprocess.run(cmd).returncode
-    if source.cleanup:
-        source.cleanup.cleanup()
+    if fetched.cleanup:
+        fetched.cleanup.cleanup()
     return code

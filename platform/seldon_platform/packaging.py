@@ -11,18 +11,23 @@ the stack's Python (amd64 and arm64), so it installs with no index; the conda
 buildpack gets py-rattler's wheels the same way. A buildpack whose inputs
 did not change is left alone (a stamp file holds the digest of its inputs).
 
+The sources come from `package_data.data_root()`: the checkout, or the copy
+inside the installed wheel. `ensure_packaged()` is what `seldon-build build`
+calls: it packages on first use, into `build/buildpacks` in a checkout and
+into the per-user cache (keyed by the tool's version and the inputs' digest)
+for an installed tool, and reuses that afterwards.
+
 `python -m seldon_platform.packaging builder --config builder.toml --buildpacks DIR`
-cross-checks builder.toml against every packaged buildpack.toml and runs
-`pack builder create` when `pack` is installed.
+runs the builder checks of `builder_check`.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
-import hashlib
+import contextlib
+import fcntl
 import importlib.util
-import os
 import py_compile
 import shutil
 import subprocess
@@ -30,16 +35,23 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterator, Sequence
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+from seldon_detect.digests import digest_files, digest_named
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
-from . import wheelstrip
+from . import __version__, wheelstrip
+from .builder_check import check_builder, create_builder
+from .package_data import CHECKOUT, data_root, user_cache
 
-REPO = Path(__file__).resolve().parents[2]
+#: the repository root of a checkout (the contract tests package into its build/)
+REPO = CHECKOUT
 STAMP = ".inputs-digest"
+#: in the directory of all packaged buildpacks: the digest of all their inputs, once complete
+ALL_STAMP = ".complete"
 #: pure-Python packages copied from the host venv into every buildpack: (import name, dist)
 VENDORED = (("yaml", "pyyaml"),)
 #: pure-Python wheels vendored into every buildpack, pinned to releases that still run on
@@ -73,10 +85,6 @@ from seldon_detect.cnb.entry import main; main(sys.argv[2], sys.argv[3], sys.arg
 """
 
 
-def escaped(buildpack_id: str) -> str:
-    return buildpack_id.replace("/", "_")
-
-
 def _files(root: Path) -> list[Path]:
     return sorted(
         p for p in root.rglob("*")
@@ -84,14 +92,16 @@ def _files(root: Path) -> list[Path]:
     )
 
 
-def _digest(paths: Iterable[Path], extra: Sequence[str] = ()) -> str:
-    h = hashlib.sha256()
-    for item in extra:
-        h.update(item.encode() + b"\0")
-    for path in paths:
-        h.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+def _relative(path: Path) -> Path:
+    """`path` relative to its source tree, so that the digest ignores where the tool lives."""
+    for root in (data_root(), _detect_dir().parent, Path(sys.prefix)):
+        if path.is_relative_to(root):
+            return path.relative_to(root)
+    return path
+
+
+def _location_free_digest(files: list[Path], settings: dict[str, str]) -> str:
+    return digest_named(((str(_relative(p)), p) for p in files), settings)
 
 
 def _copy_tree(src: Path, dest: Path) -> None:
@@ -105,15 +115,22 @@ def _installed_package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise UserError(f"Python package {name} is not installed", "",
-                        ["Run `make venv` first."])
+                        [f"Reinstall seldon-model-buildpacks (it depends on {name}), or run "
+                         "`make venv` in a checkout."])
     return Path(list(spec.submodule_search_locations)[0])
+
+
+def _detect_dir() -> Path:
+    """The `seldon_detect` package every buildpack bundles (in a checkout: detect/seldon_detect)."""
+    return _installed_package_dir("seldon_detect")
 
 
 def _pip(args: Sequence[str], scribe: Scribe, what: str) -> None:
     result = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True)
     if result.returncode != 0:
         raise UserError(f"{what} failed", (result.stdout + result.stderr)[-3000:],
-                        ["Check the network access to PyPI and retry `make buildpacks`."])
+                        ["Check the access to PyPI, then run the same command again "
+                         "(`make buildpacks` in a checkout); wheels already downloaded are kept."])
 
 
 def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:
@@ -131,9 +148,9 @@ def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:
 
 def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
     """The seldon-runtime wheel and its dependencies for the stack, cached by runtime inputs."""
-    runtime = REPO / "runtime"
+    runtime = data_root() / "runtime"
     inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime"), STRIPPER]
-    key = _digest(inputs, [STACK_PYTHON, *STACK_PLATFORMS])[:16]
+    key = digest_files(inputs, runtime, {"python": STACK_PYTHON, "platforms": STACK_PLATFORMS})[:16]
     target = cache / f"runtime-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
@@ -172,7 +189,8 @@ def _strip_debug(target: Path, scribe: Scribe) -> None:
 
 
 def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
-    target = cache / f"rattler-{_digest([STRIPPER], [RATTLER_SPEC])[:16]}"
+    key = digest_files([STRIPPER], STRIPPER.parent, {"spec": RATTLER_SPEC})[:16]
+    target = cache / f"rattler-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
@@ -196,24 +214,26 @@ class Packager:
     scribe: Scribe
     cache: Path
 
-    def package_all(self, source: Path = REPO / "buildpacks") -> list[Path]:
+    def package_all(self, source: Path | None = None) -> list[Path]:
+        """Package every buildpack found under `source` (default: the tool's buildpacks/)."""
         self.cache.mkdir(parents=True, exist_ok=True)
         done = []
-        for descriptor in sorted(source.glob("*/buildpack.toml")):
+        for descriptor in sorted((source or data_root() / "buildpacks").glob("*/buildpack.toml")):
             done.append(self.package(descriptor.parent))
         return done
 
     def package(self, src: Path) -> Path:
-        info = _toml.load_path(src / "buildpack.toml")
+        info = tomlfile.load_path(src / "buildpack.toml")
         bp_id, module = info["buildpack"]["id"], src.name.replace("-", "_")
-        dest = self.out / escaped(bp_id)
-        lib_sources = [src, REPO / "detect" / "seldon_detect",
+        dest = self.out / escape_id(bp_id)
+        lib_sources = [src, _detect_dir(),
                        *(_installed_package_dir(name) for name, _ in VENDORED)]
         pinned = [_pinned_wheel(prefix, self.cache, self.scribe) for prefix in PINNED_WHEELS]
         bundled = BUNDLED_WHEELS.get(bp_id)
         wheels = bundled(self.cache, self.scribe) if bundled else []
-        key = _digest([p for s in lib_sources for p in _files(s)] + [*pinned, *wheels],
-                      [SHIM, module, Path(__file__).read_text(encoding="utf-8")])
+        inputs = [p for s in lib_sources for p in _files(s)] + [*pinned, *wheels]
+        key = _location_free_digest(inputs, {"shim": SHIM, "module": module,
+                                             "packaging": Path(__file__).read_text("utf-8")})
         stamp = dest / STAMP
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
             self.scribe.info(f"{bp_id}: up to date")
@@ -223,7 +243,7 @@ class Packager:
         shutil.copy2(src / "buildpack.toml", dest / "buildpack.toml")
         lib = dest / "lib"
         _copy_tree(src / module, lib / module)
-        _copy_tree(REPO / "detect" / "seldon_detect", lib / "seldon_detect")
+        _copy_tree(_detect_dir(), lib / "seldon_detect")
         for name, _ in VENDORED:
             _copy_tree(_installed_package_dir(name), lib / name)
         for wheel, (_, name) in zip(pinned, PINNED_WHEELS.values()):
@@ -245,93 +265,50 @@ class Packager:
         return dest
 
 
-# builder.toml checks
-
-def _load(path: Path) -> dict:
-    try:
-        return _toml.load_path(path)
-    except (OSError, _toml.TOMLDecodeError) as err:
-        raise UserError(f"Cannot read {path}", str(err), ["Fix the file."],
-                        location=str(path)) from None
-
-
-def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[str, dict]:
-    """Cross-check builder.toml and the packaged buildpacks; return descriptors by id."""
-    builder = _load(config)
-    problems = []
-    descriptors: dict[str, dict] = {}
-    for entry in builder.get("buildpacks", []):
-        uri = entry.get("uri", "")
-        path = (config.parent / uri).resolve()
-        if not (path / "buildpack.toml").is_file():
-            problems.append(f"[[buildpacks]] uri {uri!r}: no buildpack.toml at {path}")
-            continue
-        desc = _load(path / "buildpack.toml")
-        bp = desc.get("buildpack", {})
-        if entry.get("id") and entry["id"] != bp.get("id"):
-            problems.append(f"{uri}: builder says id {entry['id']}, buildpack.toml {bp.get('id')}")
-        if entry.get("version") and entry["version"] != bp.get("version"):
-            problems.append(f"{bp.get('id')}: builder says version {entry['version']}, "
-                            f"buildpack.toml {bp.get('version')}")
-        if desc.get("api") != "0.10":
-            problems.append(f"{bp.get('id')}: api is {desc.get('api')!r}, expected \"0.10\"")
-        arches = {(t.get("os"), t.get("arch")) for t in desc.get("targets", [])}
-        for want in (("linux", "amd64"), ("linux", "arm64")):
-            if want not in arches:
-                problems.append(f"{bp.get('id')}: no [[targets]] for {want[0]}/{want[1]}")
-        stacks = {s.get("id") for s in desc.get("stacks", [])}
-        stack_id = builder.get("stack", {}).get("id")
-        if stacks and not ({"*", stack_id} & stacks):
-            problems.append(f"{bp.get('id')}: [[stacks]] does not allow {stack_id}")
-        for phase in ("detect", "build"):
-            if not os.access(path / "bin" / phase, os.X_OK):
-                problems.append(f"{bp.get('id')}: bin/{phase} is missing or not executable")
-        descriptors[bp.get("id")] = desc
-    for packaged in sorted(buildpacks_dir.glob("*/buildpack.toml")):
-        bp_id = _load(packaged).get("buildpack", {}).get("id")
-        if bp_id not in descriptors:
-            problems.append(f"{bp_id} is packaged in {buildpacks_dir} but not in [[buildpacks]]")
-    groups = [g for order in builder.get("order", []) for g in [order.get("group", [])]]
-    if not groups:
-        problems.append("builder.toml has no [[order]] group")
-    for group in groups:
-        for ref in group:
-            desc = descriptors.get(ref.get("id"))
-            if desc is None:
-                problems.append(f"order references {ref.get('id')}, which is not in [[buildpacks]]")
-            elif ref.get("version") and ref["version"] != desc["buildpack"]["version"]:
-                problems.append(f"order wants {ref['id']}@{ref['version']}, packaged "
-                                f"{desc['buildpack']['version']}")
-    for section, key in (("build", "image"), ("stack", "id"), ("stack", "build-image"),
-                         ("stack", "run-image"), ("lifecycle", "version")):
-        if not builder.get(section, {}).get(key):
-            problems.append(f"builder.toml: [{section}] {key} is missing")
-    run_images = [i.get("image") for i in builder.get("run", {}).get("images", [])]
-    if builder.get("stack", {}).get("run-image") not in run_images:
-        problems.append("builder.toml: [stack] run-image is not one of [[run.images]]")
-    if builder.get("stack", {}).get("build-image") != builder.get("build", {}).get("image"):
-        problems.append("builder.toml: [stack] build-image differs from [build] image")
-    if problems:
-        raise UserError("builder.toml does not match the buildpacks", "\n".join(problems),
-                        ["Fix builder.toml or the buildpack descriptors, then `make builder`."],
-                        location=str(config))
-    scribe.info(f"builder.toml: {len(descriptors)} buildpacks, {len(groups)} order group(s): OK")
-    return descriptors
+def inputs_digest() -> str:
+    """One digest over everything the packaged buildpacks are made from, and the tool's version."""
+    root = data_root()
+    sources = [root / "buildpacks", _detect_dir(), root / "runtime",
+               *(_installed_package_dir(name) for name, _ in VENDORED)]
+    files = [p for s in sources for p in _files(s)] + [Path(__file__), STRIPPER]
+    return _location_free_digest(files, {"version": __version__})
 
 
-def create_builder(config: Path, image: str, scribe: Scribe) -> bool:
-    """Run `pack builder create` when pack is installed; return whether it ran."""
-    pack = shutil.which("pack")
-    if not pack:
-        scribe.info("pack is not installed: builder.toml checked, `pack builder create` skipped")
-        return False
-    with scribe.step(f"pack builder create {image}"):
-        result = subprocess.run([pack, "builder", "create", image, "--config", str(config),
-                                 "--pull-policy", "never"], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise UserError("pack builder create failed", (result.stdout + result.stderr)[-3000:],
-                        ["Build the stack images first (`make stacks`)."])
-    return True
+def packaged_dir(digest: str) -> Path:
+    """Where `ensure_packaged` packages: build/buildpacks in a checkout, else the user cache."""
+    if data_root() == CHECKOUT:
+        return CHECKOUT / "build" / "buildpacks"
+    return user_cache() / "buildpacks" / f"{__version__}-{digest[:16]}"
+
+
+def downloads_dir() -> Path:
+    """The wheels packaging downloads, kept between packagings."""
+    return CHECKOUT / "build" / "cache" if data_root() == CHECKOUT else user_cache() / "downloads"
+
+
+def ensure_packaged(scribe: Scribe) -> Path:
+    """The tool's buildpacks, packaged: reused while their inputs are unchanged."""
+    digest = inputs_digest()
+    out = packaged_dir(digest)
+    stamp = out / ALL_STAMP
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+        scribe.detail(f"packaged buildpacks: {out} (up to date)")
+        return out
+    with _locked(out.parent / f".{out.name}.lock"):
+        if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == digest):
+            with scribe.step(f"Packaging the buildpacks into {out} (first use; reused afterwards)"):
+                Packager(out, scribe, downloads_dir()).package_all()
+            stamp.write_text(digest, encoding="utf-8")
+    return out
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One packaging at a time per directory: parallel builds wait for the first one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -346,6 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bld.add_argument("--image", default="localhost/seldon-buildpacks/builder:bookworm")
     args = parser.parse_args(argv)
     scribe = Scribe()
+
     try:
         if args.command == "buildpacks":
             Packager(args.out, scribe, args.cache).package_all()

@@ -11,18 +11,35 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from seldon_detect.cnb.ids import escape_id
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe, redact
 
 from .engine import Engine
-from .lifecycle.api import PLATFORM_API, escape_id
+from .errors import (
+    DependencyNotFound,
+    DiskFull,
+    LifecycleFailed,
+    ModuleNotInstalled,
+    NoBuildpackGroup,
+    NoNetwork,
+)
+from .lifecycle import shared_files
+from .lifecycle.api import (
+    EXIT_BUILD_BUILDPACK,
+    EXIT_DETECT_ERROR,
+    EXIT_DETECT_FAIL,
+    PLATFORM_API,
+)
 from .lifecycle.descriptor import Buildpack
+from .lifecycle.detector import OUTPUT_INDENT
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RUNNER = (
@@ -52,6 +69,7 @@ class Mounts:
             (self.order, "/cnb/order.toml", "ro"),
             (self.cache, "/cache", "ro"),
         ]
+        vols += [(host, f"/cnb/seldon/{rel}", "ro") for host, rel in shared_files()]
         vols += [
             (bp.path, f"/cnb/buildpacks/{escape_id(bp.id)}/{bp.version}", "ro")
             for bp in self.buildpacks
@@ -65,6 +83,8 @@ class Mounts:
 
 
 class PhaseFailure(Exception):
+    """The lifecycle's exit code and its last lines, with any held-back error block whole."""
+
     def __init__(self, code: int, tail: list[str]):
         super().__init__(f"lifecycle exited with {code}")
         self.code = code
@@ -103,24 +123,63 @@ def run_phases(
         RUNNER,
         *phases,
     )
-    tail: collections.deque[str] = collections.deque(maxlen=80)
+    relay = Relay(scribe)
     proc = subprocess.Popen(cmd, env=engine.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         assert proc.stdout is not None
         for raw in proc.stdout:
-            line = redact(raw.decode("utf-8", errors="replace").rstrip("\n"))
-            tail.append(line)
-            if line.startswith("===> "):
-                scribe.info(line)
-            else:
-                scribe.info("  " + line)
+            relay.add(redact(raw.decode("utf-8", errors="replace").rstrip("\n")))
         code = proc.wait()
     except KeyboardInterrupt:
         engine.run("rm", "-f", name, check=False, capture=True)
         proc.kill()
         raise
     if code != 0:
-        raise PhaseFailure(code, list(tail))
+        raise relay.failed(code)
+    relay.flush()
+
+
+class Relay:
+    """Shows the lifecycle's output as it comes, except `ERROR:` blocks.
+
+    A block waits until a plain line shows the run goes on. When the run fails,
+    the final error (`explain`) shows the block once, and what the error does
+    not hold is shown here first.
+    """
+
+    #: an error block is a few dozen lines (a detect failure's a few hundred): more is output
+    HOLD_AT_MOST = 2000
+
+    def __init__(self, scribe: Scribe):
+        self.scribe = scribe
+        self.tail: collections.deque[str] = collections.deque(maxlen=80)
+        self.held: list[str] = []
+
+    def add(self, line: str) -> None:
+        if _is_head(line) or (self.held and (not line or line.startswith(" "))):
+            self.held.append(line)
+            if len(self.held) >= self.HOLD_AT_MOST:
+                self.flush()
+            return
+        self.flush()
+        self._show(line)
+
+    def flush(self) -> None:
+        for line in self.held:
+            self._show(line)
+        self.held = []
+
+    def _show(self, line: str) -> None:
+        self.tail.append(line)
+        self.scribe.info(line if line.startswith("===> ") else "  " + line)
+
+    def failed(self, code: int) -> PhaseFailure:
+        lines = [*self.tail, *self.held]
+        reading = read_tail(code, lines)
+        unseen = len(self.held) - (len(lines) - len(reading.before))
+        for line in [*self.held[: max(0, unseen)], *reading.notes()]:
+            self.scribe.info("  " + line)
+        return PhaseFailure(code, lines)
 
 
 def _userns_args(engine: Engine) -> list[str]:
@@ -138,64 +197,120 @@ def chown_tree(path: Path, uid: int, gid: int) -> None:
 
 
 def explain(failure: PhaseFailure) -> UserError:
-    """Turn a lifecycle exit code and the output's tail into a user-facing error."""
+    """Turn a lifecycle exit code and the output's tail into a user-facing error.
+
+    A buildpack's own `ERROR:` block always wins and is shown as the buildpack
+    wrote it; the platform fills in a cause or a fix only where the block has none.
+    """
     text = "\n".join(failure.tail)
     detail = "\n".join(failure.tail[-15:])
-    if failure.code in (20, 21):
-        start = next((i for i, line in enumerate(failure.tail) if line.startswith("ERROR:")), 0)
-        return UserError(
-            title="No buildpack group applies to this source",
-            cause="\n".join(failure.tail[start:]).removeprefix("ERROR: "),
-            fix=[
-                "Check that the source holds a model (e.g. MyModel.py with class MyModel and "
-                "requirements.txt), or that --context-dir points at it.",
-                "Run with -v to see every buildpack's detect output.",
-            ],
-        )
-    for needle, title, fix in _CLASSES:
-        if needle in text:
-            return UserError(title=title, cause=detail, fix=fix)
-    # a buildpack's own error message says more than the lifecycle's "buildpack X failed"
-    own = [i for i, line in enumerate(failure.tail) if line.startswith("ERROR:")]
-    if own:
-        first = failure.tail[own[0]]
-        cause = "\n".join(failure.tail[own[0] + 1 :]).strip("\n")
-        return UserError(
-            title=first.removeprefix("ERROR: "),
-            cause=cause,
-            fix=["Fix the cause shown above and build again."],
-        )
-    return UserError(
-        title=f"The build failed (lifecycle exit {failure.code})",
-        cause=detail,
-        fix=["Read the build output above; fix the cause and build again."],
-    )
+    classified = next((kind for needle, kind in _CLASSES if needle in text), None)
+    reading = read_tail(failure.code, failure.tail)
+    if reading.own:
+        err = UserError.from_rendered("\n".join(reading.own))
+        if not err.cause:
+            err.cause = "\n".join(reading.before[-15:])
+        if not err.fix:
+            err.fix = classified.FIX if classified else _GENERIC_FIX
+        return err
+    if failure.code in (EXIT_DETECT_FAIL, EXIT_DETECT_ERROR):
+        return NoBuildpackGroup("\n".join(reading.message).removeprefix("ERROR: "))
+    if classified:
+        return classified(detail)
+    return LifecycleFailed(detail, code=failure.code)
 
 
+_GENERIC_FIX = ["Fix the cause shown above and build again."]
+
+
+@dataclass
+class Reading:
+    """The last lines of a failed lifecycle run, taken apart."""
+
+    #: what came before the error messages
+    before: list[str]
+    #: the lifecycle's own message: its `ERROR:` line and the indented lines under it
+    message: list[str]
+    #: the failing buildpack's `UserError` block exactly as it printed it, if it printed one
+    own: list[str]
+    #: lines after the buildpack's block that are not part of it (interleaved stdout)
+    after: list[str]
+
+    def notes(self) -> list[str]:
+        """What to show next to the buildpack's own error that the error does not say."""
+        if not self.own:
+            return []
+        which = [line.strip() for line in self.message if _DETECT_STATUS.match(line)]
+        return [*self.after, *(which or [self.message[0].removeprefix("ERROR: ")])]
+
+
+def read_tail(code: int, tail: list[str]) -> Reading:
+    """Find the lifecycle's message and the failing buildpack's own error block in `tail`.
+
+    The lifecycle prints its message last; a buildpack's block is a line starting
+    `ERROR: ` followed by blank or indented lines (`UserError.render`). In a detect
+    failure the buildpacks' outputs are inside the message, indented by six spaces.
+    """
+    heads = [i for i, line in enumerate(tail) if _is_head(line)]
+    if not heads:
+        return Reading(list(tail), [], [], [])
+    last = heads[-1]
+    message = tail[last:]
+    if code == EXIT_DETECT_ERROR:
+        return Reading(tail[:last], message, _errored_detect_block(message), [])
+    if code != EXIT_BUILD_BUILDPACK or len(heads) < 2:
+        return Reading(tail[:last], message, [], [])
+    start = heads[-2]
+    end = _block_end(tail, start, last)
+    after = tail[end:last]
+    # the block is the buildpack's last word: only a few stdout lines may land after it
+    if len(after) > MAX_AFTER or any(line.startswith("Traceback") for line in after):
+        return Reading(tail[:last], message, [], [])
+    return Reading(tail[:start], message, tail[start:end], after)
+
+
+#: stdout and stderr reach the platform through separate pipes of the engine, so a few of
+#: the buildpack's last progress lines may arrive after its error block
+MAX_AFTER = 3
+
+
+#: a buildpack's line in the detector's message: "  id@version: pass|skip|error (exit N)"
+_DETECT_STATUS = re.compile(r"^  [^\s@]+@\S+: (pass|skip|error \(exit -?\d+\))$")
+
+
+def _is_head(line: str) -> bool:
+    return line.startswith("ERROR: ")
+
+
+def _block_end(lines: list[str], start: int, stop: int) -> int:
+    end = start + 1
+    while end < stop and (not lines[end] or lines[end].startswith(" ")):
+        end += 1
+    return end
+
+
+def _errored_detect_block(message: list[str]) -> list[str]:
+    """The first erroring buildpack's own block inside the detector's message."""
+    for i, line in enumerate(message):
+        status = _DETECT_STATUS.match(line)
+        if not status or not status.group(1).startswith("error"):
+            continue
+        output = []
+        for sub in message[i + 1 :]:
+            if sub and not sub.startswith(OUTPUT_INDENT):
+                break
+            output.append(sub[len(OUTPUT_INDENT) :])
+        heads = [j for j, sub in enumerate(output) if _is_head(sub)]
+        if heads:
+            return output[heads[-1] : _block_end(output, heads[-1], len(output))]
+    return []
+
+
+#: failures recognised in the output when no buildpack explained its own (e.g. a crash)
 _CLASSES = [
-    (
-        "No space left on device",
-        "The disk is full",
-        ["Free disk space (`podman system prune`), then build again."],
-    ),
-    (
-        "No matching distribution found",
-        "A Python dependency could not be found",
-        ["Check the package name and version in requirements.txt, and any private index settings."],
-    ),
-    (
-        "Could not find a version that satisfies",
-        "A Python dependency could not be found",
-        ["Check the package name and version in requirements.txt, and any private index settings."],
-    ),
-    (
-        "Temporary failure in name resolution",
-        "The build could not reach the network",
-        ["Check network access to the package index, or use --wheels DIR for offline wheels."],
-    ),
-    (
-        "ModuleNotFoundError",
-        "The model code imports a module that is not installed",
-        ["Add the missing package to requirements.txt."],
-    ),
+    ("No space left on device", DiskFull),
+    ("No matching distribution found", DependencyNotFound),
+    ("Could not find a version that satisfies", DependencyNotFound),
+    ("Temporary failure in name resolution", NoNetwork),
+    ("ModuleNotFoundError", ModuleNotInstalled),
 ]

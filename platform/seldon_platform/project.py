@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seldon_detect.errors import UserError
+from seldon_detect import tomlfile
 
-from .lifecycle import tomlfile
+from .errors import ProjectBuildpackWithoutId, ProjectIncludeAndExclude, ProjectNotToml
 from .lifecycle.descriptor import GroupEntry
 
 
@@ -30,9 +30,7 @@ def load_project(source: Path) -> Project:
     try:
         data = tomlfile.read(path)
     except tomlfile.TOMLDecodeError as err:
-        raise UserError(
-            "project.toml is not valid TOML", str(err), ["Fix its syntax."], str(path)
-        ) from err
+        raise ProjectNotToml(str(err), location=str(path)) from err
     io = (data.get("io") or {}).get("buildpacks") or {}
     legacy = data.get("build") or {}
     project = Project(
@@ -40,11 +38,8 @@ def load_project(source: Path) -> Project:
         exclude=list(io.get("exclude", legacy.get("exclude", []))),
     )
     if project.include and project.exclude:
-        raise UserError(
-            "project.toml sets both include and exclude",
-            "The project descriptor allows only one of them.",
-            ["Keep either include or exclude."],
-            str(path),
+        raise ProjectIncludeAndExclude(
+            "The project descriptor allows only one of them.", location=str(path)
         )
     env_items = (
         (io.get("build") or {}).get("env")
@@ -63,11 +58,9 @@ def _entries(items: list[dict[str, Any]], path: Path) -> list[GroupEntry]:
     entries = []
     for item in items:
         if not item.get("id"):
-            raise UserError(
-                "project.toml names a buildpack without an id",
+            raise ProjectBuildpackWithoutId(
                 "seldon-build only runs buildpacks of the builder, found by id.",
-                ["Give every [[io.buildpacks.group]] entry an id."],
-                str(path),
+                location=str(path),
             )
         entries.append(
             GroupEntry(

@@ -18,10 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
 from .engine import Engine, labels_of
+from .errors import (
+    ImageNotFound,
+    NotBuiltWithBuildpacks,
+    RunImageNotRebasable,
+    RunImageOtherDistribution,
+    RunImageOtherPlatform,
+    TopLayerMissing,
+)
 from .exporter import image
 from .exporter.oci import Layout
 from .imagestore import ImageStore
@@ -50,24 +57,18 @@ def _check_run_image(old: dict[str, Any], new: dict[str, Any], ref: str, force: 
         return
     labels = _labels(new)
     if labels.get(REBASABLE, "true").lower() == "false":
-        raise UserError(f"Run image {ref} is not rebasable",
-                        f"It is labelled {REBASABLE}=false: its layers may not be swapped "
-                        "under an app built on another run image.",
-                        ["Rebuild the model image instead, or pass --force if you know "
-                         "better."])
+        raise RunImageNotRebasable(f"It is labelled {REBASABLE}=false: its layers may not be "
+                                   "swapped under an app built on another run image.", image=ref)
     for key in _PLATFORM:
         if (old.get(key) or "") != (new.get(key) or ""):
-            raise UserError(f"Run image {ref} is for another platform",
-                            f"{key}: the image has {old.get(key)!r}, the run image "
-                            f"{new.get(key)!r}.",
-                            ["Use a run image of the same OS and architecture."])
+            raise RunImageOtherPlatform(f"{key}: the image has {old.get(key)!r}, the run image "
+                                        f"{new.get(key)!r}.", image=ref)
     old_labels = _labels(old)
     for key in _DISTRO:
         if old_labels.get(key) and labels.get(key) and old_labels[key] != labels[key]:
-            raise UserError(f"Run image {ref} is another distribution",
-                            f"{key}: the image has {old_labels[key]!r}, the run image "
-                            f"{labels[key]!r}; the app's libraries were built for the first.",
-                            ["Rebuild the model image on the new stack instead."])
+            raise RunImageOtherDistribution(
+                f"{key}: the image has {old_labels[key]!r}, the run image {labels[key]!r}; "
+                "the app's libraries were built for the first.", image=ref)
 
 
 def rebase(engine: Engine, ref: str, scribe: Scribe, run_image: str | None = None,
@@ -76,23 +77,20 @@ def rebase(engine: Engine, ref: str, scribe: Scribe, run_image: str | None = Non
     store = ImageStore(engine)
     info = engine.image_inspect(store.ref(ref))
     if info is None:
-        raise UserError(f"Image {ref} not found", "The engine's image store has no such image.",
-                        ["Build it first, or check the name and tag."])
+        raise ImageNotFound("The engine's image store has no such image.", image=ref)
     try:
         metadata = json.loads(labels_of(info).get(image.LIFECYCLE_LABEL) or "")
         top = metadata["runImage"]["topLayer"]
     except (ValueError, KeyError, TypeError):
-        raise UserError(f"{ref} was not built with buildpacks",
-                        f"It has no {image.LIFECYCLE_LABEL} label naming its run image's top "
-                        "layer, so its run-image layers cannot be told from its own.",
-                        ["Rebase only images made by seldon-build, pack or kpack."]) from None
+        raise NotBuiltWithBuildpacks(
+            f"It has no {image.LIFECYCLE_LABEL} label naming its run image's top layer, so its "
+            "run-image layers cannot be told from its own.", image=ref) from None
     new_ref = run_image or metadata["runImage"].get("image") or metadata["runImage"]["reference"]
     app = store.read(ref)
     diff_ids = list(app.config.get("rootfs", {}).get("diff_ids", []))
     if top not in diff_ids:
-        raise UserError(f"{ref} does not hold its run image's top layer",
-                        f"runImage.topLayer {top} is not among the image's layers.",
-                        ["Rebuild the image."])
+        raise TopLayerMissing(f"runImage.topLayer {top} is not among the image's layers.",
+                              image=ref)
     cut = diff_ids.index(top) + 1
     run = store.run_image(new_ref)
     _check_run_image(app.config, run.config, new_ref, force)

@@ -11,8 +11,6 @@ A user with registry access may start from another base (`--base debian:bookworm
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -20,9 +18,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from seldon_detect.digests import digest_files
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+from seldon_platform import host_tools
 from seldon_platform.engine import Engine, labels_of
+from seldon_platform.package_data import data_root, user_cache
 
 SUITE = "bookworm"
 STACK_ID = "io.seldon.stacks.bookworm"
@@ -42,31 +43,8 @@ class StackImages:
 
 
 def stacks_dir() -> Path:
-    """The Containerfiles: the repository's `stacks/`, or the copy inside the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "stacks", here / "_stacks"):
-        if (candidate / "run" / "Containerfile").is_file():
-            return candidate
-    raise UserError(
-        title="The stack Containerfiles are missing",
-        cause=f"Neither {here.parent.parent / 'stacks'} nor {here / '_stacks'} "
-        "holds run/Containerfile.",
-        fix=["Reinstall seldon-model-buildpacks, or run from a full checkout of the repository."],
-    )
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "seldon-buildpacks"
-
-
-def digest_of(files: list[Path], **settings: str) -> str:
-    """sha256 over the files' names and bytes and the settings, in a stable order."""
-    h = hashlib.sha256()
-    for path in sorted(files):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    h.update(json.dumps(settings, sort_keys=True).encode())
-    return h.hexdigest()
+    """The Containerfiles and the root file system recipe (a checkout's or the wheel's)."""
+    return data_root() / "stacks"
 
 
 def debian_mirrors(apt_dir: Path = Path("/etc/apt")) -> tuple[str, str]:
@@ -124,6 +102,45 @@ def ensure_stacks(
     return images
 
 
+def expected_digests(base: str | None = None) -> dict[str, str]:
+    """The inputs digest each stack image must carry to be reused: {image: digest}."""
+    images, src = StackImages(), stacks_dir()
+    base_digest = f"external:{base}" if base else _base_digest(src)
+    run_digest = _image_digest(src / "run", base_digest)
+    found = {images.run: run_digest,
+             images.build: _image_digest(src / "build", f"{base_digest} {run_digest}")}
+    return found if base else {images.base: base_digest, **found}
+
+
+def _base_digest(src: Path) -> str:
+    mirror, security = debian_mirrors()
+    script = src / "base" / "prepare-rootfs.sh"
+    return digest_files([script], script.parent, {"suite": SUITE, "mirror": mirror,
+                                                  "security": security, "variant": "minbase"})
+
+
+def _image_digest(context: Path, parents_digest: str) -> str:
+    return digest_files([context / "Containerfile"], context,
+                        {"base": parents_digest, "stack_id": STACK_ID})
+
+
+def ensure_build_image(engine: Engine, build_image: str, scribe: Scribe) -> None:
+    """First use: the tool's own stack images are built now when we can (as root), with
+    progress; for any other build image, or without root, one sentence names the command."""
+    if engine.image_exists(build_image):
+        return
+    if build_image == StackImages().build and os.geteuid() == 0:
+        scribe.info("The stack images are not built yet: building them once now "
+                    "(`seldon-build stacks`; later builds reuse them)")
+        ensure_stacks(engine, scribe)
+        return
+    raise UserError(
+        title=f"Build image {build_image} not found",
+        fix=["Build the stack images once: `sudo seldon-build stacks` (root is needed for "
+             "debootstrap; it shows its progress and takes a few minutes)."],
+    )
+
+
 def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe) -> bool:
     info = engine.image_inspect(ref)
     if info is None:
@@ -143,10 +160,10 @@ def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe
 def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: bool) -> str:
     mirror, security = debian_mirrors()
     script = src / "base" / "prepare-rootfs.sh"
-    digest = digest_of([script], suite=SUITE, mirror=mirror, security=security, variant="minbase")
+    digest = _base_digest(src)
     if _reusable(engine, ref, digest, force, scribe):
         return digest
-    rootfs = cache_dir() / f"rootfs-{SUITE}-{digest[:12]}"
+    rootfs = user_cache() / f"rootfs-{SUITE}-{digest[:12]}"
     done = rootfs.parent / f"{rootfs.name}.prepared"
     if force or not done.exists():
         _make_rootfs(scribe, rootfs, script, mirror, security)
@@ -159,6 +176,7 @@ def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: boo
 
 
 def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, security: str) -> None:
+    host_tools.require(host_tools.STACKS, "Building the base image (debootstrap)")
     if os.geteuid() != 0:
         raise UserError(
             title="Building the base image needs root",
@@ -169,12 +187,6 @@ def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, securi
                 "Or, with access to a registry, start from Debian's image: "
                 "`seldon-build stacks --base docker.io/library/debian:bookworm-slim`.",
             ],
-        )
-    if not shutil.which("debootstrap"):
-        raise UserError(
-            title="debootstrap is not installed",
-            cause="The base image is made from Debian packages with debootstrap.",
-            fix=["Run `make setup`, or `sudo apt-get install debootstrap`."],
         )
     debootstrapped = rootfs.parent / f"{rootfs.name}.debootstrapped"
     if not debootstrapped.exists():
@@ -243,7 +255,7 @@ def _ensure_image(
 ) -> str:
     """Build `ref` unless its inputs label matches; returns that digest."""
     containerfile = context / "Containerfile"
-    digest = digest_of([containerfile], base=parents_digest, stack_id=STACK_ID)
+    digest = _image_digest(context, parents_digest)
     if _reusable(engine, ref, digest, force, scribe):
         return digest
     args = ["build", "--network=host", "-f", str(containerfile), "-t", ref,

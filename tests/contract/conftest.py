@@ -15,6 +15,7 @@ import pytest
 
 from seldon_detect.scribe import Scribe
 from seldon_platform.packaging import REPO, Packager
+from tests.contract import platform_view
 from tests.contract.lifecycle import Lifecycle
 from tests.contract.tinywheels import make_wheel
 
@@ -141,3 +142,15 @@ def uv_on_index(index_packages) -> None:
                         "--only-binary=:all:", "-d", str(cache), "uv>=0.4,<1"], check=True)
     for wheel in cache.glob("uv-*.whl"):
         (index_packages / wheel.name).write_bytes(wheel.read_bytes())
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """How many buildpack error paths this run passed through the platform (platform_view)."""
+    if platform_view.CHECKED:
+        titles = {title for _, _, title in platform_view.CHECKED}
+        terminalreporter.write_line(
+            f"buildpack errors passed through the platform's rendering: "
+            f"{len(platform_view.CHECKED)} failing runs, {len(titles)} distinct titles")
+        if config.option.verbose > 0:
+            for bp_id, phase, title in sorted(set(platform_view.CHECKED)):
+                terminalreporter.write_line(f"  {bp_id} {phase}: {title}")

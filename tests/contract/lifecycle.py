@@ -23,7 +23,9 @@ try:
 except ModuleNotFoundError:  # pragma: no cover
     import tomli as tomllib
 
-from seldon_detect.cnb.tomlw import dumps
+from seldon_detect.cnb.ids import escape_id
+from seldon_detect.tomlfile import dumps
+from tests.contract import platform_view
 
 ALLOW_LIST = ("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH", "HOME",
               "HOSTNAME", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
@@ -32,10 +34,6 @@ PATH_VARS = {"bin": ("PATH",), "lib": ("LD_LIBRARY_PATH", "LIBRARY_PATH"), "incl
              "pkgconfig": ("PKG_CONFIG_PATH",)}
 FORBIDDEN_LAYER_NAMES = {"launch", "build", "store"}
 DETECT_PASS, DETECT_FAIL = 0, 100
-
-
-def escaped(bp_id: str) -> str:
-    return bp_id.replace("/", "_")
 
 
 @dataclass
@@ -59,7 +57,7 @@ class Lifecycle:
     outputs: list[str] = field(default_factory=list)
 
     def bp_dir(self, bp_id: str) -> Path:
-        return self.buildpacks_dir / escaped(bp_id)
+        return self.buildpacks_dir / escape_id(bp_id)
 
     def base_env(self) -> dict[str, str]:
         env = {k: os.environ[k] for k in ALLOW_LIST if k in os.environ}
@@ -76,7 +74,7 @@ class Lifecycle:
         return env
 
     def detect(self, bp_id: str) -> Run:
-        plan = self.layers.parent / f"plan-{escaped(bp_id)}.toml"
+        plan = self.layers.parent / f"plan-{escape_id(bp_id)}.toml"
         plan.write_text("")
         plan.chmod(0o600)
         env = {**self.base_env(), "CNB_BUILDPACK_DIR": str(self.bp_dir(bp_id)),
@@ -87,6 +85,8 @@ class Lifecycle:
         assert tree_digest(self.app) == before, f"{bp_id} detect modified the app directory"
         out = proc.stdout + proc.stderr
         self.outputs.append(out)
+        platform_view.check(self.bp_dir(bp_id), "detect", proc.returncode, proc.stdout,
+                            proc.stderr)
         parsed = tomllib.loads(plan.read_text()) if proc.returncode == 0 else {}
         for option in [parsed, *parsed.get("or", [])]:
             for req in option.get("requires", []):
@@ -94,9 +94,9 @@ class Lifecycle:
         return Run(proc.returncode, out, parsed)
 
     def build(self, bp_id: str, entries: list[dict[str, Any]]) -> Run:
-        layers_dir = self.layers / escaped(bp_id)
+        layers_dir = self.layers / escape_id(bp_id)
         layers_dir.mkdir(parents=True, exist_ok=True)
-        plan = self.layers.parent / f"bpplan-{escaped(bp_id)}.toml"
+        plan = self.layers.parent / f"bpplan-{escape_id(bp_id)}.toml"
         plan.write_text(dumps({"entries": entries}) if entries else "")
         env = {**self.base_env(), "CNB_BUILDPACK_DIR": str(self.bp_dir(bp_id)),
                "CNB_PLATFORM_DIR": str(self.platform), "CNB_BP_PLAN_PATH": str(plan),
@@ -106,6 +106,8 @@ class Lifecycle:
                               capture_output=True, text=True)
         out = proc.stdout + proc.stderr
         self.outputs.append(out)
+        platform_view.check(self.bp_dir(bp_id), "build", proc.returncode, proc.stdout,
+                            proc.stderr)
         if proc.returncode == 0:
             self._after_build(layers_dir)
         return Run(proc.returncode, out)

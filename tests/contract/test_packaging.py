@@ -14,7 +14,8 @@ except ModuleNotFoundError:  # pragma: no cover
 
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
-from seldon_platform.packaging import REPO, Packager, check_builder
+from seldon_platform.builder_check import check_builder
+from seldon_platform.packaging import REPO, Packager
 
 #: every buildpack of the source tree: packaging must find each one by itself
 IDS = sorted(tomllib.loads(p.read_text())["buildpack"]["id"]
@@ -93,10 +94,10 @@ def test_builder_problems_are_reported(buildpacks_dir, tmp_path, edit, problem):
 
 
 def test_pack_is_used_only_when_installed(monkeypatch):
-    from seldon_platform import packaging
+    from seldon_platform import builder_check
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert packaging.create_builder(REPO / "builder.toml", "x", Scribe(quiet=True)) is False
+    assert builder_check.create_builder(REPO / "builder.toml", "x", Scribe(quiet=True)) is False
 
 
 def test_seldon_build_builder_command(buildpacks_dir, tmp_path, capsys):

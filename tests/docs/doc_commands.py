@@ -25,7 +25,10 @@ else:
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("seldon-build", "seldon-s2i")
-SUBCOMMANDS = {"seldon-build": {"build", "stacks", "inspect"}, "seldon-s2i": {"build", "usage"}}
+SUBCOMMANDS = {
+    "seldon-build": {"build", "stacks", "inspect", "builder"},
+    "seldon-s2i": {"build", "usage"},
+}
 
 # GitHub expressions such as ${{ secrets.X }} contain spaces; shell-split them as one word
 _GHA_EXPR = re.compile(r"\$\{\{.*?\}\}")
@@ -86,6 +89,10 @@ def documented_grammar(tool: str) -> _Parser:
         build.add_argument("-v", action="store_true")
         sub.add_parser("stacks")
         sub.add_parser("inspect").add_argument("image")
+        builder = sub.add_parser("builder")
+        builder.add_argument("--config")
+        builder.add_argument("--image")
+        builder.add_argument("--out")
     else:
         build = sub.add_parser("build")
         build.add_argument("src")

@@ -1,12 +1,13 @@
 """Every error title the code base can print, as patterns, read from the source.
 
 A title is the first argument (or `title=`) of a `UserError(...)` (build side)
-or `StartupError(...)` (model server) call. Literal parts are matched as they
-are; each `{...}` of an f-string matches any text. A few titles are not
-written at the call: they come from a table or a helper's argument. Those call
-sites are listed in `INDIRECT` with the place their titles really come from,
-and a new indirect site fails the test until it is listed, so the list of
-titles cannot go stale without anyone noticing.
+or `StartupError(...)` (model server) call, or the `TITLE` of one of the
+platform's failure kinds (`seldon_platform.errors.kinds()`, read from the types).
+Literal parts are matched as they are; each `{...}` of an f-string matches any
+text. A few titles are not written at the call: they come from a table or a
+helper's argument. Those call sites are listed in `INDIRECT` with the place
+their titles really come from, and a new indirect site fails the test until it
+is listed, so the list of titles cannot go stale without anyone noticing.
 """
 
 from __future__ import annotations
@@ -24,10 +25,6 @@ ERROR_CLASSES = ("UserError", "StartupError")
 
 #: "file:function" of calls whose title is not written at the call -> where the titles are
 INDIRECT = {
-    # the classified build failures: the second element of each _CLASSES entry
-    "platform/seldon_platform/phases.py:explain title": ("table", "_CLASSES", 1),
-    # a buildpack's own error, already rendered by the buildpack: nothing new
-    "platform/seldon_platform/phases.py:explain first.removeprefix('ERROR: ')": ("passthrough",),
     # `_run_logged(argv, log, TITLE, fix)` appends " (exit N)"
     "platform/seldon_platform/stacks.py:_run_logged f'{title} (exit {code})'": (
         "argument", "_run_logged", 2, " (exit {})"),
@@ -118,7 +115,15 @@ def scan() -> tuple[list[Title], set[str]]:
                 indirect.add(site)  # unknown: reported by the test
             else:
                 titles.append(Title(pattern, f"{rel}:{node.lineno}"))
-    return titles, indirect
+    return titles + kind_titles(), indirect
+
+
+def kind_titles() -> list[Title]:
+    """The titles of the platform's failure kinds, from the types themselves."""
+    from seldon_platform.errors import kinds
+
+    return [Title(kind.title_pattern(), f"platform/seldon_platform/errors.py:{kind.__name__}")
+            for kind in kinds()]
 
 
 def _indirect_titles(tree: ast.AST, rel: str, how: tuple) -> list[Title]:

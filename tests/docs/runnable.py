@@ -180,16 +180,22 @@ def _isolated() -> list[str]:
     return ["bash"]
 
 
-def run_session(blocks: list[Block], workdir: Path, timeout: float) -> SessionResult:
+def run_session(blocks: list[Block], workdir: Path, timeout: float,
+                as_users_do: bool = False) -> SessionResult:
+    """Run the blocks; `as_users_do`: with no CONTAINERS_CONF, whatever the host needs, and
+    in the host's network (the build downloads packages; the ports must be free)."""
     path = workdir / ".doc-session.sh"
     path.write_text(script(blocks))
     env = dict(os.environ)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("CONTAINERS_CONF", str(ROOT / "platform" / "containers.conf"))
+    if as_users_do:
+        env.pop("CONTAINERS_CONF", None)
+    else:  # the guide pages' `podman run` lines carry no --ulimit (see platform/containers.conf)
+        env.setdefault("CONTAINERS_CONF", str(ROOT / "platform" / "containers.conf"))
     # the build cache of the docs' image lives and dies with the test session
     env["SELDON_BUILD_CACHE"] = str(workdir / ".seldon-build-cache")
     proc = subprocess.Popen(
-        [*_isolated(), str(path)], cwd=workdir, env=env, text=True,
+        [*(["bash"] if as_users_do else _isolated()), str(path)], cwd=workdir, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:

@@ -1,50 +1,42 @@
-"""docs/kpack: the manifests satisfy kpack's schema facts (data/kpack_facts.yaml),
-refer to each other consistently, and name only our buildpacks and stack."""
+"""docs/kpack: every kpack document passes kpack's admission webhooks as re-implemented in
+kpack_rules (strict decoding against the swagger facts of the pinned kpack version, then
+the defaulting and validation code), the documents refer to each other consistently, and
+they name exactly our buildpacks and stack."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 import yaml
 from docs_support import DATA, ROOT, STACK_ID, buildpack_dirs, buildpacks, yaml_documents
+from kpack_rules import FACTS, strict_decode, validate
 
 KPACK = ROOT / "docs" / "kpack"
-FACTS = yaml.safe_load((DATA / "kpack_facts.yaml").read_text())
-# registry/repo[:tag][@sha256:...], as go-containerregistry accepts it (weak validation)
-IMAGE_REF = re.compile(
-    r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)+"
-    r"(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"
-)
-
 MANIFESTS = sorted(KPACK.glob("*.yaml"))
+#: Images whose volume cache relies on the cluster's default StorageClass (the README says so)
+NEEDS_DEFAULT_STORAGE_CLASS = {"image.yaml"}
+#: kpack's docs/servicebindings.md: a binding Secret's type should be this plus its `type` entry
+BINDING_TYPE_PREFIX = "service.binding/"
 
 
 def documents() -> list[dict]:
     return [doc for path in MANIFESTS for doc in yaml_documents(path)]
 
 
-def kpack_documents() -> list[dict]:
-    return [d for d in documents() if d["apiVersion"].startswith("kpack.io/")]
-
-
-def lookup(doc: Any, path: str) -> list[Any]:
-    """Values at a dotted path; `[]` fans out over a list. Missing -> []."""
-    values = [doc]
-    for step in path.split("."):
-        nxt = []
-        for value in values:
-            if step == "[]":
-                nxt += value if isinstance(value, list) else []
-            elif isinstance(value, dict) and step in value:
-                nxt.append(value[step])
-        values = nxt
-    return values
+def kpack_documents() -> list[tuple[str, dict]]:
+    return [(path.name, doc) for path in MANIFESTS for doc in yaml_documents(path)
+            if doc["apiVersion"].startswith("kpack.io/")]
 
 
 def by_kind(kind: str) -> list[dict]:
     return [d for d in documents() if d["kind"] == kind]
+
+
+def test_the_facts_name_the_pinned_kpack_version():
+    assert FACTS["source"]["tag"] == "v0.17.2"
+    assert (ROOT / "tests" / "docs" / "data" / "kpack_facts.yaml").read_text().startswith(
+        "# kpack v0.17.2: facts read from upstream source")
 
 
 def test_the_folder_has_every_resource_the_readme_promises():
@@ -59,85 +51,40 @@ def test_the_folder_has_every_resource_the_readme_promises():
         "Image",
         "Secret",
         "ServiceAccount",
+        "SeldonDeployment",
     } <= kinds
     readme = (KPACK / "README.md").read_text()
     for path in MANIFESTS:
         assert f"`{path.name}`" in readme, f"README.md does not explain {path.name}"
 
 
-@pytest.mark.parametrize(
-    "doc", kpack_documents(), ids=lambda d: f"{d['kind']}/{d['metadata']['name']}"
-)
-def test_resource_matches_the_schema_facts(doc):
-    assert doc["apiVersion"] == FACTS["api_version"]
-    facts = FACTS["kinds"][doc["kind"]]
-    assert ("namespace" not in doc["metadata"]) == facts["cluster_scoped"]
-    for path in facts["required"]:
-        values = lookup(doc, path)
-        assert values and all(v not in ("", None, [], {}) for v in values), f"{path} is required"
-    unknown = set(doc["spec"]) - set(facts["spec_fields"])
-    assert not unknown, f"spec fields kpack does not know: {unknown}"
-    for path, allowed in facts.get("sub_fields", {}).items():
-        for value in lookup(doc, path):
-            assert set(value) <= set(allowed), f"{path}: unknown {set(value) - set(allowed)}"
-    for path in facts["image_fields"]:
-        for ref in lookup(doc, path):
-            assert IMAGE_REF.match(ref), f"{path}: {ref!r} is not an image reference"
-            assert not ref.startswith("localhost/"), "kpack pulls from a registry"
-    for path, kinds in facts.get("refs", {}).items():
-        for ref in lookup(doc, path):
-            assert ref.get("name") and ref.get("kind", kinds[0]) in kinds, f"{path}: {ref}"
-    for path, choices in facts.get("one_of", {}).items():
-        for value in lookup(doc, path):
-            assert sum(choice in value for choice in choices) == 1, f"{path}: one of {choices}"
-    for path, choices in facts.get("at_most_one_of", {}).items():
-        for value in lookup(doc, path):
-            assert sum(choice in value for choice in choices) <= 1, f"{path}: one of {choices}"
-    _check_service_account(doc, facts["service_account"])
+@pytest.mark.parametrize(("name", "doc"), kpack_documents(),
+                         ids=[f"{n}:{d['kind']}/{d['metadata']['name']}"
+                              for n, d in kpack_documents()])
+def test_kpack_accepts_the_document(name, doc):
+    assert strict_decode(doc) == []
+    assert validate(doc, has_default_storage_class=name in NEEDS_DEFAULT_STORAGE_CLASS) == []
+    scope = FACTS["kinds"][doc["kind"]]["scope"]
+    # cluster-scoped resources take no namespace; ours name the namespace they live in
+    assert ("namespace" in doc["metadata"]) == (scope == "Namespaced")
+    for ref in _image_refs(doc):
+        assert not ref.startswith("localhost/"), "kpack pulls from a registry, not the engine"
 
 
-def _check_service_account(doc: dict, rule: str) -> None:
+def _image_refs(doc: dict) -> list[str]:
     spec = doc["spec"]
-    if rule == "name":
-        assert "serviceAccountRef" not in spec
-    else:
-        assert "serviceAccountName" not in spec
-        ref = spec.get("serviceAccountRef")
-        if rule == "ref" or ref is not None:
-            assert ref and ref.get("name") and ref.get("namespace"), "serviceAccountRef needs both"
+    refs = [spec.get("image"), spec.get("tag"), *(s["image"] for s in spec.get("sources", []))]
+    refs += [spec.get(k, {}).get("image") for k in ("buildImage", "runImage")]
+    return [r for r in refs if r]
 
 
-@pytest.mark.parametrize(
-    "doc", by_kind("Builder") + by_kind("ClusterBuilder"), ids=lambda d: d["kind"]
-)
-def test_builder_order_entries_are_well_formed(doc):
-    allowed_kinds = FACTS["kinds"][doc["kind"]]["order_refs"]
-    for group in doc["spec"]["order"]:
-        for entry in group["group"]:
-            assert set(entry) <= set(FACTS["order_entry_fields"])
-            assert "image" not in entry, "kpack refuses image references in an order"
-            by_ref = "kind" in entry or "name" in entry
-            assert by_ref != ("id" in entry), f"either id or kind+name: {entry}"
-            if by_ref:
-                assert entry.get("name") and entry.get("kind") in allowed_kinds
-            assert isinstance(entry.get("optional", False), bool)
-
-
-def test_image_resource_rules():
-    for image in by_kind("Image"):
-        name = image["metadata"]["name"]
-        assert len(name) <= FACTS["label_value_max"]
-        assert re.match(FACTS["label_value_pattern"], name)
-        build = image["spec"].get("build", {})
-        for env in build.get("env", []):
-            assert "secretKeyRef" not in env.get("valueFrom", {}), (
-                "kpack refuses secretKeyRef in env"
-            )
-        names = [service["name"] for service in build.get("services", [])]
-        assert len(names) == len(set(names))
-        for service in build.get("services", []):
-            assert re.match(FACTS["service_name_pattern"], service["name"])
-            assert service.get("kind")
+def test_a_volume_cache_without_default_storage_class_is_refused():
+    """The README's note: image.yaml needs a default StorageClass or storageClassName."""
+    for name, doc in kpack_documents():
+        if name in NEEDS_DEFAULT_STORAGE_CLASS:
+            assert validate(doc) == [FACTS["constants"]["storage_class_message"]]
+            doc["spec"]["cache"]["volume"]["storageClassName"] = "standard"
+            assert validate(doc) == []
 
 
 def _names(kind: str) -> set[str]:
@@ -165,7 +112,7 @@ def test_references_point_at_resources_in_this_folder():
         for service in spec.get("build", {}).get("services", []):
             if service["kind"] == "Secret":
                 assert (namespace, service["name"]) in secrets, "a binding Secret is namespaced"
-    for doc in kpack_documents():
+    for _, doc in kpack_documents():
         ref = doc["spec"].get("serviceAccountRef")
         if ref:
             assert ref["name"] in accounts
@@ -211,9 +158,9 @@ def test_every_buildpack_named_is_ours_and_every_builder_has_the_full_group():
 
 def test_pip_binding_secret_is_a_service_binding():
     (secret,) = [
-        s for s in by_kind("Secret") if s["type"].startswith(FACTS["binding_secret_type_prefix"])
+        s for s in by_kind("Secret") if s["type"].startswith(BINDING_TYPE_PREFIX)
     ]
-    kind = secret["type"][len(FACTS["binding_secret_type_prefix"]) :]
+    kind = secret["type"][len(BINDING_TYPE_PREFIX) :]
     assert kind == "pip" == secret["stringData"]["type"]
     # the entries our pip handling reads
     assert "[global]" in secret["stringData"]["pip.conf"]
@@ -221,10 +168,13 @@ def test_pip_binding_secret_is_a_service_binding():
     assert "@" not in secret["stringData"]["pip.conf"], "credentials belong in netrc"
 
 
-def test_lifecycle_can_run_buildpack_api_0_10():
+def test_lifecycle_can_run_buildpack_api_0_10_and_is_the_builders():
     (lifecycle,) = by_kind("ClusterLifecycle")
-    version = lifecycle["spec"]["image"].rsplit(":", 1)[1]
+    repository, version = lifecycle["spec"]["image"].rsplit(":", 1)
+    assert repository.endswith("/buildpacksio/lifecycle")
     assert tuple(int(p) for p in version.split(".")[:2]) >= (0, 17)
+    builder_toml = (ROOT / "builder.toml").read_text()
+    assert f'[lifecycle]\nversion = "{version}"' in builder_toml
 
 
 def test_the_readme_pushes_every_buildpack():
@@ -232,3 +182,19 @@ def test_the_readme_pushes_every_buildpack():
     text = (ROOT / "docs" / "kpack" / "README.md").read_text()
     (loop,) = re.findall(r"^for bp in ([^;]+); do$", text, re.MULTILINE)
     assert sorted(loop.split()) == sorted(buildpack_dirs().values())
+
+
+def test_the_files_for_older_kpack_are_accepted_by_the_oldest_supported_release():
+    """README: from kpack v0.12.0 to v0.16.1, apply store.yaml + cluster-builder.yaml (and
+    stack.yaml, image.yaml), not builder.yaml, buildpacks.yaml or lifecycle.yaml."""
+    old = yaml.safe_load((DATA / "kpack_v0.12.0_facts.yaml").read_text())
+    assert old["source"]["tag"] == "v0.12.0"
+    readme = (KPACK / "README.md").read_text()
+    assert "| v0.12.0 to v0.16.1 | `store.yaml` + `cluster-builder.yaml`" in readme
+    docs = {name: doc for name, doc in kpack_documents()}
+    for name in ("stack.yaml", "store.yaml", "cluster-builder.yaml", "image.yaml",
+                 "image-registry-cache.yaml"):
+        assert strict_decode(docs[name], old) == [], name
+    assert strict_decode(docs["builder.yaml"], old) == [
+        ".spec.lifecycle: unknown field (strict decoding refuses it)"]
+    assert "not served" in strict_decode(docs["lifecycle.yaml"], old)[0]

@@ -12,6 +12,8 @@ import os
 
 import pytest
 
+from seldon_platform.podman_host import ulimit_values
+
 from . import conda_channel
 from .builds import BIN, BuildFactory
 from .containers import Container, ContainerRunner
@@ -175,6 +177,9 @@ def docker_compose_command(pypi_image, index_credentials, e2e_dir):
     data = fill_data(e2e_dir / "pypi-data", *index_credentials)
     os.environ["SELDON_E2E_PYPI_IMAGE"] = pypi_image
     os.environ["SELDON_E2E_PYPI_DATA"] = str(data)
+    limits = ulimit_values()  # podman-compose's containers need them like the platform's own
+    os.environ["SELDON_E2E_NOFILE"] = str(limits["nofile"])
+    os.environ["SELDON_E2E_NPROC"] = str(limits["nproc"])
     return str(BIN / "podman-compose")
 
 

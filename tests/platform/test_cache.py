@@ -2,8 +2,8 @@
 
 import time
 
+from seldon_detect import tomlfile
 from seldon_platform.cache import Cache
-from seldon_platform.lifecycle import tomlfile
 
 
 def make_layers(root, content):

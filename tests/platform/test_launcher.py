@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from seldon_detect import tomlfile
 from seldon_platform.launcher import launch
-from seldon_platform.lifecycle import tomlfile
 
 METADATA = {
     "buildpack-default-process-type": "web",

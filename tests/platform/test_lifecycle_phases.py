@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seldon_platform.lifecycle import tomlfile
+from seldon_detect import tomlfile
 from seldon_platform.lifecycle.api import PhaseError
 from seldon_platform.lifecycle.processes import LaunchConfig
 

@@ -1,6 +1,5 @@
 """Host-side inputs of a build: source copy, project.toml, builder.toml, CLI flags, pack."""
 
-import argparse
 import os
 import subprocess
 from pathlib import Path
@@ -8,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from seldon_detect.errors import UserError
+from seldon_detect.scribe import Scribe
 from seldon_platform.build_cli import _output, parse_env_pairs
 from seldon_platform.builder_config import load_builder
 from seldon_platform.cli import build_parser
@@ -191,9 +191,12 @@ def test_pack_flag_without_pack_is_a_user_error(monkeypatch, tmp_path):
     from seldon_platform.pack import pack_build
 
     monkeypatch.setenv("PATH", str(tmp_path))
-    args = argparse.Namespace(output=None)
     with pytest.raises(UserError, match="needs the `pack` CLI"):
-        pack_build(args, None)
+        pack_build(str(tmp_path), "img:1", {}, Scribe())
+    (tmp_path / "pack").write_text("#!/bin/sh\n")
+    (tmp_path / "pack").chmod(0o755)
+    with pytest.raises(UserError, match="Docker daemon only"):
+        pack_build(str(tmp_path), "img:1", {}, Scribe(), output="oci-layout out")
 
 
 def test_platform_dir_holds_env_and_private_binding_copies(tmp_path):

@@ -46,16 +46,6 @@ def test_mirrors_fall_back_to_debian_when_nothing_is_configured(tmp_path: Path):
     )
 
 
-def test_digest_changes_with_file_content_and_settings(tmp_path: Path):
-    f = tmp_path / "Containerfile"
-    f.write_text("FROM x\n")
-    first = stacks.digest_of([f], base="a")
-    assert stacks.digest_of([f], base="a") == first
-    assert stacks.digest_of([f], base="b") != first
-    f.write_text("FROM y\n")
-    assert stacks.digest_of([f], base="a") != first
-
-
 def test_containerfiles_are_found_in_the_checkout():
     d = stacks.stacks_dir()
     assert (d / "build" / "Containerfile").is_file()

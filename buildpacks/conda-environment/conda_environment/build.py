@@ -24,9 +24,9 @@ from seldon_detect.cnb.layers import Layer, Layers
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.plan import merged, read_buildpack_plan
 from seldon_detect.conda import CondaEnvironment, find_environment_file, parse_environment
+from seldon_detect.digests import digest_files
 from seldon_detect.envfile import parse_env_file
 from seldon_detect.errors import UserError
-from seldon_detect.indexes import digest_files
 from seldon_detect.scribe import Scribe
 
 ENV_LAYER = "conda-env"

@@ -15,7 +15,7 @@ from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.sbom import EXTENSION, cyclonedx
 from seldon_detect.debpackages import ENV_LIST, requested_packages
-from seldon_detect.indexes import digest_files
+from seldon_detect.digests import digest_files
 from seldon_detect.scribe import Scribe
 
 LAYER = "packages"

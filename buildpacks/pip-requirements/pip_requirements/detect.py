@@ -9,7 +9,7 @@ from seldon_detect.cnb.entry import DetectFailed
 from seldon_detect.cnb.pip import index_settings
 from seldon_detect.cnb.plan import PlanOption, Requirement, write_plan
 from seldon_detect.cnb.pyenv import PLAN_NAME
-from seldon_detect.indexes import digest_files
+from seldon_detect.digests import digest_files
 from seldon_detect.scribe import Scribe
 
 

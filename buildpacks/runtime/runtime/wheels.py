@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from seldon_detect.digests import digest_dir
 from seldon_detect.errors import UserError
-from seldon_detect.indexes import digest_dir
 
 
 def wheel_dir(buildpack_dir: Path) -> Path:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
 from seldon_detect.cnb.bindings import Binding, read_bindings
 
 _ARCHES = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64", "amd64": "amd64"}
@@ -115,7 +115,7 @@ def current_target(env: Mapping[str, str]) -> Target:
 
 def _base(env: Mapping[str, str], platform_dir: Path) -> dict:
     bp_dir = Path(env.get("CNB_BUILDPACK_DIR") or Path(__file__).resolve().parents[3])
-    descriptor = _toml.load_path(bp_dir / "buildpack.toml")
+    descriptor = tomlfile.load_path(bp_dir / "buildpack.toml")
     info = BuildpackInfo(
         id=descriptor["buildpack"]["id"],
         version=descriptor["buildpack"]["version"],

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seldon_detect import _toml
-from seldon_detect.cnb.tomlw import dumps
+from seldon_detect import tomlfile
+from seldon_detect.tomlfile import dumps
 
 _FORBIDDEN = {"build", "launch", "store"}
 
@@ -109,7 +109,7 @@ class Layers:
             raise ValueError(f"invalid layer name {name!r}")
         layer = Layer(name, self.path / name, launch, build, cache)
         if layer.toml_path.is_file():
-            layer.previous = dict(_toml.load_path(layer.toml_path).get("metadata") or {})
+            layer.previous = dict(tomlfile.load_path(layer.toml_path).get("metadata") or {})
         return layer
 
     def write_toml(self, filename: str, data: dict[str, Any]) -> None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seldon_detect import _toml
-from seldon_detect.cnb.tomlw import dumps
+from seldon_detect import tomlfile
+from seldon_detect.tomlfile import dumps
 
 
 @dataclass
@@ -54,7 +54,7 @@ def read_buildpack_plan(path: Path) -> list[PlanEntry]:
     """Entries of `$CNB_BP_PLAN_PATH` in requirer order (duplicates kept; see `merged`)."""
     if not path.is_file():
         return []
-    data = _toml.load_path(path)
+    data = tomlfile.load_path(path)
     return [PlanEntry(e["name"], dict(e.get("metadata") or {})) for e in data.get("entries", [])]
 
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
 from .. import __version__
 from ..launcher import shim
-from ..lifecycle import tomlfile
-from ..lifecycle.api import escape_id
+from ..lifecycle import shared_files
 from ..lifecycle.layers import Layer, read_layers
 from . import image
 from .oci import Layout
@@ -212,6 +214,7 @@ def export(
     labels: dict[str, Any] = {label["key"]: label["value"] for label in metadata.get("labels", [])}
     labels[image.LIFECYCLE_LABEL] = lifecycle_md
     labels[image.BUILD_LABEL] = image.build_metadata(metadata, __version__)
+    labels[image.VERSIONS_LABEL] = image.versions_label(metadata, __version__)
     labels[image.PROJECT_LABEL] = project_metadata
     config = image.image_config(run.config, history, entry_point, labels)
     blob = layout.add_image(config, list(run.layers) + descriptors, tag)
@@ -224,17 +227,14 @@ def launcher_entries() -> list[Entry]:
     entries = parents(f"{lib}/seldon_platform/x")
     entries.append(Entry("cnb/lifecycle/launcher", "file", 0o755, source=shim.SCRIPT.encode()))
     entries.append(Entry(f"{lib}/seldon_platform/__init__.py", "file", 0o644, source=b""))
-    for package in ("lifecycle", "launcher"):
-        entries.append(Entry(f"{lib}/seldon_platform/{package}", "dir"))
-        for path in sorted((PACKAGE_DIR / package).glob("*.py")):
-            entries.append(
-                Entry(
-                    f"{lib}/seldon_platform/{package}/{path.name}",
-                    "file",
-                    0o644,
-                    source=path.read_bytes(),
-                )
-            )
+    files = [
+        (path, f"seldon_platform/{package}/{path.name}")
+        for package in ("lifecycle", "launcher")
+        for path in sorted((PACKAGE_DIR / package).glob("*.py"))
+    ]
+    for path, rel in [*files, *shared_files()]:
+        entries += parents(f"{lib}/{rel}")
+        entries.append(Entry(f"{lib}/{rel}", "file", 0o644, source=path.read_bytes()))
     return entries
 
 

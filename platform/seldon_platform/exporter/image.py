@@ -64,6 +64,16 @@ def build_metadata(metadata: dict[str, Any], version: str) -> dict[str, Any]:
     }
 
 
+#: a readable label: the tool and buildpack versions that made the image
+VERSIONS_LABEL = "io.seldon.build.versions"
+
+
+def versions_label(metadata: dict[str, Any], version: str) -> str:
+    """`seldon-build 0.1.0; seldon/runtime 0.1.0, ...`: the tool, then each buildpack that ran."""
+    bps = ", ".join(f"{bp.get('id')} {bp.get('version')}" for bp in metadata.get("buildpacks", []))
+    return f"seldon-build {version}; {bps}"
+
+
 def image_config(
     run_config: dict[str, Any],
     layers: list[tuple[str, str]],

@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, MutableMapping, Sequence
 
-from ..lifecycle import envfiles, tomlfile
-from ..lifecycle.api import api_at_least, escape_id
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
+from ..lifecycle import envfiles
+from ..lifecycle.api import api_at_least
 
 PROCESS_DIR = "/cnb/process"
 LIFECYCLE_DIR = "/cnb/lifecycle"

@@ -45,10 +45,9 @@ class PhaseError(Exception):
         self.code = code
         self.message = message
 
-
-def escape_id(buildpack_id: str) -> str:
-    """Buildpack ids become directory names with `/` replaced by `_`."""
-    return buildpack_id.replace("/", "_")
+    def render(self) -> str:
+        """The lines the lifecycle prints last, on stderr (the platform reads them back)."""
+        return f"ERROR: {self.message}"
 
 
 def api_at_least(api: str, wanted: str) -> bool:

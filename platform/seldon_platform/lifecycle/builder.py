@@ -14,8 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import buildenv, envfiles, tomlfile
-from .api import EXIT_BUILD_BUILDPACK, EXIT_BUILD_OTHER, PhaseError, escape_id
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
+from . import buildenv, envfiles
+from .api import EXIT_BUILD_BUILDPACK, EXIT_BUILD_OTHER, PhaseError
 from .descriptor import Buildpack, load_descriptor
 from .layers import SBOM_EXTENSIONS, Layer, read_layers, sbom_files, set_aside_ignored
 from .paths import Paths
@@ -115,10 +118,13 @@ def _run_build(bp: Buildpack, paths: Paths, bp_dir: Path, plan_path: Path, env: 
     except OSError as err:
         raise PhaseError(EXIT_BUILD_BUILDPACK, f"{bp.id}: cannot run bin/build: {err}") from err
     if proc.returncode != 0:
-        raise PhaseError(
-            EXIT_BUILD_BUILDPACK,
-            f"buildpack {bp.id}@{bp.version} failed (bin/build exit {proc.returncode})",
-        )
+        raise buildpack_failed(bp, proc.returncode)
+
+
+def buildpack_failed(bp: Buildpack, code: int) -> PhaseError:
+    return PhaseError(
+        EXIT_BUILD_BUILDPACK, f"buildpack {bp.id}@{bp.version} failed (bin/build exit {code})"
+    )
 
 
 def _met_names(bp: Buildpack, bp_dir: Path, bp_plan: list[dict]) -> set[str]:

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import tomlfile
-from .api import BUILDPACK_APIS, EXIT_BUILDPACK_API, PhaseError, escape_id
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
+from .api import BUILDPACK_APIS, EXIT_BUILDPACK_API, PhaseError
 
 
 @dataclass(frozen=True)

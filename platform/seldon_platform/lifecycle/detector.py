@@ -15,13 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from . import buildenv, tomlfile
+from seldon_detect import tomlfile
+
+from . import buildenv
 from .api import EXIT_DETECT_ERROR, EXIT_DETECT_FAIL, PhaseError
 from .descriptor import Buildpack, GroupEntry, Store, parse_order
 from .order import Detected, PlanOption, Resolution, expand, resolve
 from .paths import Paths
 
 PASS, FAIL = 0, 100
+#: how the failure message indents each buildpack's detect output (the platform reads it back)
+OUTPUT_INDENT = " " * 6
+#: the last lines of a passing or skipping buildpack's output the failure message shows
+#: (an erroring one's is shown whole: its own error block must reach the user intact)
+OUTPUT_LINES = 20
 
 
 @dataclass
@@ -60,7 +67,7 @@ def detect(
                 _report(buildpacks, runs, log, environ.get("CNB_LOG_LEVEL") == "debug")
                 _write_outputs(paths, resolution, store)
                 return resolution
-    raise _failure(runs)
+    raise failure(runs)
 
 
 def _try_group(group, buildpacks, runs) -> Resolution | None:
@@ -152,12 +159,15 @@ def _write_outputs(paths: Paths, resolution: Resolution, store: Store) -> None:
     os.chmod(paths.plan, 0o644)
 
 
-def _failure(runs: dict[tuple[str, str], DetectRun]) -> PhaseError:
+def failure(runs: dict[tuple[str, str], DetectRun]) -> PhaseError:
     errored = any(r.code not in (PASS, FAIL) for r in runs.values())
     lines = ["No buildpack group passed detection:"]
     for run in runs.values():
         lines.append(f"  {run.buildpack.id}@{run.buildpack.version}: {run.status}")
-        lines += [f"      {line}" for line in run.output.strip().splitlines()[-20:]]
+        output = run.output.strip().splitlines()
+        if run.code in (PASS, FAIL):
+            output = output[-OUTPUT_LINES:]
+        lines += [OUTPUT_INDENT + line for line in output]
     if all(r.code == PASS for r in runs.values()):
         lines.append("  every buildpack passed, but their build plans do not fit together")
     return PhaseError(EXIT_DETECT_ERROR if errored else EXIT_DETECT_FAIL, "\n".join(lines))

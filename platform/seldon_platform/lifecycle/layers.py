@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import tomlfile
+from seldon_detect import tomlfile
+
 from .api import EXIT_BUILD_OTHER, PhaseError
 
 #: files in a buildpack's layers dir that are not layers

@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 build(paths, environ, _log)
             timings.append(f"{phase} {time.monotonic() - start:.1f}s")
     except PhaseError as err:
-        print(f"ERROR: {err.message}", file=sys.stderr, flush=True)
+        print(err.render(), file=sys.stderr, flush=True)
         return err.code
     _log("===> TIMES " + ", ".join(timings))
     return 0

@@ -12,8 +12,10 @@ import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
-from . import tomlfile
-from .api import EXIT_RESTORE, PhaseError, escape_id
+from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+
+from .api import EXIT_RESTORE, PhaseError
 from .layers import read_layer, sbom_files, write_metadata_only
 from .paths import Paths
 

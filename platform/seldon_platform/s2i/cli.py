@@ -18,7 +18,8 @@ from seldon_platform.s2i.translate import BuildPlan, Help, Usage, Version, trans
 def main(argv: Sequence[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        plan = translate(args)
+        # s2i has only `s2i version`; `--version` is what people type for an installed tool
+        plan = Version() if args[:1] == ["--version"] else translate(args)
         if isinstance(plan, BuildPlan):
             return _build(plan)
         if isinstance(plan, Usage):

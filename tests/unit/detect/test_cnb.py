@@ -14,7 +14,7 @@ from seldon_detect.cnb.context import build_context, current_target
 from seldon_detect.cnb.launch import Process, write_launch
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.plan import PlanOption, Requirement, merged, read_buildpack_plan, write_plan
-from seldon_detect.cnb.tomlw import dumps
+from seldon_detect.tomlfile import dumps
 
 
 def test_toml_round_trip_with_awkward_values():

@@ -1,29 +1,38 @@
-"""Read TOML with the standard library and write it with a small serializer.
+"""TOML files: read with the standard library (tomli before 3.11), write with a small writer.
 
-Python 3.11 reads TOML (`tomllib`) but cannot write it; the lifecycle writes
-group/plan/metadata/layer files, so this module holds the one writer.
+Standard library only, so one copy serves the buildpacks (vendored with this
+package), the platform's lifecycle in the build image and the launcher in
+every image.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, Mapping
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib as _toml
-except ImportError:  # Python < 3.11 on the host
-    import tomli as _toml  # type: ignore[no-redef]
+else:  # pragma: no cover - exercised on the older interpreters only
+    import tomli as _toml
 
 TOMLDecodeError = _toml.TOMLDecodeError
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+#: the escapes TOML basic strings have a short form for
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n",
+                  "\f": "\\f", "\r": "\\r"}
 
 
 def loads(text: str) -> dict[str, Any]:
     return _toml.loads(text)
+
+
+def load_path(path: Path) -> dict[str, Any]:
+    """Parse a TOML file that must exist."""
+    return _toml.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def read(path: str | os.PathLike) -> dict[str, Any]:
@@ -44,7 +53,11 @@ def write(path: str | os.PathLike, data: Mapping[str, Any]) -> None:
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    """Serialize a mapping of str keys to str/int/float/bool/list/dict values."""
+    """TOML for a mapping of str keys to str/int/float/bool/date/list/mapping values.
+
+    Scalars come before sub-tables, mappings become `[a.b]`, lists of mappings
+    `[[a]]`; keys with a None value are left out.
+    """
     lines: list[str] = []
     _table(lines, [], data)
     return "\n".join(lines).lstrip("\n") + ("\n" if lines else "")
@@ -55,9 +68,19 @@ def _key(key: str) -> str:
 
 
 def _string(value: str) -> str:
-    # JSON string escapes are a subset of TOML basic-string escapes, except
-    # that TOML has no \/ (json.dumps never emits it) and needs \u for DEL.
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    """A basic string: `"`, `\\` and the control characters (U+0000-U+001F, U+007F) escaped."""
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"TOML strings hold Unicode scalar values only, not {ch!r}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def _is_table(value: Any) -> bool:
@@ -71,8 +94,10 @@ def _is_table_array(value: Any) -> bool:
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))  # TOML's forms: 1.5, 1e-05, inf, -inf, nan
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):

@@ -1,0 +1,103 @@
+"""Check builder.toml against the packaged buildpacks, and create the builder with pack.
+
+`check_builder` cross-checks builder.toml against every packaged buildpack.toml;
+`create_builder` runs `pack builder create` when `pack` is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from seldon_detect import tomlfile
+from seldon_detect.errors import UserError
+from seldon_detect.scribe import Scribe
+
+
+def _load(path: Path) -> dict:
+    try:
+        return tomlfile.load_path(path)
+    except (OSError, tomlfile.TOMLDecodeError) as err:
+        raise UserError(f"Cannot read {path}", str(err), ["Fix the file."],
+                        location=str(path)) from None
+
+
+def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[str, dict]:
+    """Cross-check builder.toml and the packaged buildpacks; return descriptors by id."""
+    builder = _load(config)
+    problems = []
+    descriptors: dict[str, dict] = {}
+    for entry in builder.get("buildpacks", []):
+        uri = entry.get("uri", "")
+        path = (config.parent / uri).resolve()
+        if not (path / "buildpack.toml").is_file():
+            problems.append(f"[[buildpacks]] uri {uri!r}: no buildpack.toml at {path}")
+            continue
+        desc = _load(path / "buildpack.toml")
+        bp = desc.get("buildpack", {})
+        if entry.get("id") and entry["id"] != bp.get("id"):
+            problems.append(f"{uri}: builder says id {entry['id']}, buildpack.toml {bp.get('id')}")
+        if entry.get("version") and entry["version"] != bp.get("version"):
+            problems.append(f"{bp.get('id')}: builder says version {entry['version']}, "
+                            f"buildpack.toml {bp.get('version')}")
+        if desc.get("api") != "0.10":
+            problems.append(f"{bp.get('id')}: api is {desc.get('api')!r}, expected \"0.10\"")
+        arches = {(t.get("os"), t.get("arch")) for t in desc.get("targets", [])}
+        for want in (("linux", "amd64"), ("linux", "arm64")):
+            if want not in arches:
+                problems.append(f"{bp.get('id')}: no [[targets]] for {want[0]}/{want[1]}")
+        stacks = {s.get("id") for s in desc.get("stacks", [])}
+        stack_id = builder.get("stack", {}).get("id")
+        if stacks and not ({"*", stack_id} & stacks):
+            problems.append(f"{bp.get('id')}: [[stacks]] does not allow {stack_id}")
+        for phase in ("detect", "build"):
+            if not os.access(path / "bin" / phase, os.X_OK):
+                problems.append(f"{bp.get('id')}: bin/{phase} is missing or not executable")
+        descriptors[bp.get("id")] = desc
+    for packaged in sorted(buildpacks_dir.glob("*/buildpack.toml")):
+        bp_id = _load(packaged).get("buildpack", {}).get("id")
+        if bp_id not in descriptors:
+            problems.append(f"{bp_id} is packaged in {buildpacks_dir} but not in [[buildpacks]]")
+    groups = [g for order in builder.get("order", []) for g in [order.get("group", [])]]
+    if not groups:
+        problems.append("builder.toml has no [[order]] group")
+    for group in groups:
+        for ref in group:
+            desc = descriptors.get(ref.get("id"))
+            if desc is None:
+                problems.append(f"order references {ref.get('id')}, which is not in [[buildpacks]]")
+            elif ref.get("version") and ref["version"] != desc["buildpack"]["version"]:
+                problems.append(f"order wants {ref['id']}@{ref['version']}, packaged "
+                                f"{desc['buildpack']['version']}")
+    for section, key in (("build", "image"), ("stack", "id"), ("stack", "build-image"),
+                         ("stack", "run-image"), ("lifecycle", "version")):
+        if not builder.get(section, {}).get(key):
+            problems.append(f"builder.toml: [{section}] {key} is missing")
+    run_images = [i.get("image") for i in builder.get("run", {}).get("images", [])]
+    if builder.get("stack", {}).get("run-image") not in run_images:
+        problems.append("builder.toml: [stack] run-image is not one of [[run.images]]")
+    if builder.get("stack", {}).get("build-image") != builder.get("build", {}).get("image"):
+        problems.append("builder.toml: [stack] build-image differs from [build] image")
+    if problems:
+        raise UserError("builder.toml does not match the buildpacks", "\n".join(problems),
+                        ["Fix builder.toml or the buildpack descriptors, then `make builder`."],
+                        location=str(config))
+    scribe.info(f"builder.toml: {len(descriptors)} buildpacks, {len(groups)} order group(s): OK")
+    return descriptors
+
+
+def create_builder(config: Path, image: str, scribe: Scribe) -> bool:
+    """Run `pack builder create` when pack is installed; return whether it ran."""
+    pack = shutil.which("pack")
+    if not pack:
+        scribe.info("pack is not installed: builder.toml checked, `pack builder create` skipped")
+        return False
+    with scribe.step(f"pack builder create {image}"):
+        result = subprocess.run([pack, "builder", "create", image, "--config", str(config),
+                                 "--pull-policy", "never"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError("pack builder create failed", (result.stdout + result.stderr)[-3000:],
+                        ["Build the stack images first (`make stacks`)."])
+    return True
