@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from seldon_detect import _toml
+from seldon_detect import tomlfile
 from seldon_detect.errors import UserError
 from seldon_detect.pyversion import PythonHint
 
@@ -80,7 +80,7 @@ def _key(version: str) -> tuple[int, ...]:
 
 
 def load_manifest(buildpack_dir: Path) -> Manifest:
-    meta = _toml.load_path(buildpack_dir / "buildpack.toml").get("metadata", {})
+    meta = tomlfile.load_path(buildpack_dir / "buildpack.toml").get("metadata", {})
     dists = tuple(Distribution(d["version"], d["arch"], d["uri"], d["sha256"].lower())
                   for d in meta.get("dependencies", []) if d.get("id") == "cpython")
     return Manifest(tuple(meta.get("supported", ())), dists)
