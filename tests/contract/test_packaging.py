@@ -17,8 +17,9 @@ from seldon_detect.scribe import Scribe
 from seldon_platform.builder_check import check_builder
 from seldon_platform.packaging import REPO, Packager
 
-IDS = ["seldon/conda-environment", "seldon/debian-packages", "seldon/pip-requirements",
-       "seldon/python-venv", "seldon/runtime", "seldon/s2i-environment", "seldon/setup-py"]
+#: every buildpack of the source tree: packaging must find each one by itself
+IDS = sorted(tomllib.loads(p.read_text())["buildpack"]["id"]
+             for p in (REPO / "buildpacks").glob("*/buildpack.toml"))
 
 
 def test_layout(buildpacks_dir):

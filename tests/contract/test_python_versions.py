@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
+
+from tests.pythons import find_python
 
 INTERPRETERS = ["python3.9", "python3.10", "python3.12", "python3.13"]
 
 
-def _find(name: str) -> str | None:
-    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
-    candidates = sorted(pyenv.glob(f"{name[len('python'):]}*/bin/{name}")) if pyenv.is_dir() \
-        else []
-    found = [str(c) for c in candidates] or [p for p in [shutil.which(name)] if p]
-    for path in found:
-        if subprocess.run([path, "-c", "pass"], capture_output=True).returncode == 0:
-            return path
-    return None
-
-
 @pytest.mark.parametrize("name", INTERPRETERS)
 def test_detect_and_build_on_other_pythons(name, make_app, lifecycle, tmp_path):
-    python = _find(name)
+    python = find_python(name[len("python"):])
     if python is None:
         pytest.skip(f"{name} is not installed on this machine")
     app = make_app({"M.py": "class M:\n    pass\n", "requirements.txt": "-r more.txt\n",

@@ -21,6 +21,7 @@ DESIGNED_IDS = (
     "seldon/s2i-environment",
     "seldon/debian-packages",
     "seldon/conda-environment",
+    "seldon/cpython",
     "seldon/python-venv",
     "seldon/pip-requirements",
     "seldon/setup-py",

@@ -72,6 +72,7 @@ def _detects(bp_id: str, example: Path) -> bool:
         "seldon/s2i-environment": True,
         "seldon/debian-packages": (example / "Aptfile").exists(),
         "seldon/conda-environment": conda,
+        "seldon/cpython": False,  # no example asks for a Python the stack lacks
         "seldon/python-venv": not conda,
         "seldon/pip-requirements": (example / "requirements.txt").exists(),
         "seldon/setup-py": (example / "setup.py").exists() or (example / "pyproject.toml").exists(),

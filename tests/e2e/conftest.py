@@ -113,6 +113,39 @@ def conda_forge(e2e_dir):
         yield conda_channel.binding(e2e_dir / "conda-binding", alias)
 
 
+@pytest.fixture(scope="session")
+def pbs_dists(e2e_dir):
+    """Python 3.8 and 3.12 in the python-build-standalone layout on 127.0.0.1, as
+    BP_CPYTHON_URL/BP_CPYTHON_SHA256 values (`py38-url`, `py38-sha`, ...)."""
+    from tests.distserver import serve
+    from tests.pbsdist import build_distribution, patchelf, sha256_of
+    from tests.pythons import find_python
+
+    pythons = {minor: find_python(minor) for minor in ("3.8", "3.12")}
+    if not all(pythons.values()) or patchelf() is None:
+        pytest.skip("needs python3.8 and python3.12 (pyenv) and patchelf")
+    root = e2e_dir / "pbs"
+    root.mkdir()
+    dists = {minor: build_distribution(python, root) for minor, python in pythons.items()}
+    with serve(root) as (url, requested):
+        values = {}
+        for minor, dist in dists.items():
+            short = minor.replace(".", "")
+            values[f"py{short}-url"] = f"{url}/{dist.name.replace('+', '%2B')}"
+            values[f"py{short}-sha"] = sha256_of(dist)
+        yield SessionValues(values, requested)
+
+
+class SessionValues:
+    """What `BuildSpec.needs` hands to a build, plus what a test may check afterwards."""
+
+    def __init__(self, values: dict, requested: list):
+        self._values, self.requested = values, requested
+
+    def values(self) -> dict:
+        return dict(self._values)
+
+
 # -- the private index, started by pytest-docker with podman-compose ----------
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .builds import EXAMPLES, BuildSpec
+from .python_versions import py312_repo, s2i_python38_repo, sklearn38_repo
 
 BUILDER = "seldonio/seldon-core-s2i-python3:1.11.0-dev"
 SEED_GENERAL = f"seldon-s2i build <src-folder> {BUILDER} <my-image-name>"
@@ -32,6 +33,9 @@ SEED_PRIVATE_INDEX = (
 )
 SELDON_BUILD = "seldon-build build <src-folder> -t <my-image-name>"
 SELDON_CONDA = SELDON_BUILD + " --binding <conda-binding> --binding <ca-binding>"
+OWN_PYTHON = " --env BP_CPYTHON_URL=<py{v}-url> --env BP_CPYTHON_SHA256=<py{v}-sha>"
+S2I_PYTHON38 = ("seldon-s2i build -e BP_CPYTHON_URL=<py38-url> -e BP_CPYTHON_SHA256=<py38-sha> "
+                "<src-folder> seldonio/seldon-core-s2i-python38:1.17.1 <my-image-name>")
 
 BROKEN_LOAD_MARKER = "e2e-load-failure-7d1c"
 BINDING_MARKER = "e2e-binding-content-3b8f0c"
@@ -148,4 +152,10 @@ SPECS: dict[str, BuildSpec] = {spec.name: spec for spec in [
     _build("rebuild", "passthrough"),
     BuildSpec("conda-env", "conda-env", SELDON_CONDA, needs=("conda-forge",)),
     BuildSpec("combined", "combined", SELDON_CONDA, needs=("conda-forge",)),
+    BuildSpec("python38-sklearn", None, SELDON_BUILD + OWN_PYTHON.format(v=38),
+              prepare=sklearn38_repo, needs=("pbs-dists",)),
+    BuildSpec("python312", None, SELDON_BUILD + OWN_PYTHON.format(v=312), prepare=py312_repo,
+              needs=("pbs-dists",)),
+    BuildSpec("s2i-python38", None, S2I_PYTHON38, prepare=s2i_python38_repo,
+              needs=("pbs-dists",)),
 ]}

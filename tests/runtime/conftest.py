@@ -16,6 +16,9 @@ import requests
 
 MODELS = Path(__file__).parent / "models"
 REPO = Path(__file__).resolve().parents[2]
+#: the interpreter the servers run on: set it to another Python's venv (with ./runtime
+#: installed) to run this suite against that Python, e.g. one made by test_python_versions
+RUNTIME_PYTHON = os.environ.get("SELDON_TEST_RUNTIME_PYTHON") or sys.executable
 
 
 def free_port() -> int:
@@ -55,7 +58,7 @@ def start_server(
     model: str,
     *args: str,
     env: dict | None = None,
-    python: str = sys.executable,
+    python: str = RUNTIME_PYTHON,
     cwd: Path = MODELS,
     wait: bool = True,
     command: list[str] | None = None,

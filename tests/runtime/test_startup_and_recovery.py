@@ -3,20 +3,19 @@
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 import requests
-from conftest import MODELS, free_port, start_server
+from conftest import MODELS, RUNTIME_PYTHON, free_port, start_server
 
 
 def run_cli(*args, env=None, timeout=30):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PREDICTIVE_UNIT")}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "seldon_runtime", *args],
+        [RUNTIME_PYTHON, "-m", "seldon_runtime", *args],
         cwd=MODELS,
         env=full_env,
         capture_output=True,

@@ -235,15 +235,20 @@ def test_value_flag_at_the_end_needs_its_value():
 # --- operands, builders, commands ------------------------------------------------
 
 
-@pytest.mark.parametrize("builder", [
-    "seldonio/seldon-core-s2i-python3",
-    "seldonio/seldon-core-s2i-python36:0.5",
-    "docker.io/seldonio/seldon-core-s2i-python312-gpu:1.19.0",
-    "mirror.example.com:5000/seldonio/seldon-core-s2i-python3-ngraph-onnx:0.1",
-    "seldonio/seldon-core-s2i-python3@sha256:" + "a" * 64,
+@pytest.mark.parametrize("builder, python", [
+    ("seldonio/seldon-core-s2i-python3", ""),
+    ("seldonio/seldon-core-s2i-python36:0.5", "3.6"),
+    ("seldonio/seldon-core-s2i-python37", "3.7"),
+    ("seldonio/seldon-core-s2i-python38:1.17.1", "3.8"),
+    ("seldonio/seldon-core-s2i-python38-ubi8:1.17.1", "3.8"),
+    ("docker.io/seldonio/seldon-core-s2i-python312-gpu:1.19.0", "3.12"),
+    ("mirror.example.com:5000/seldonio/seldon-core-s2i-python3-ngraph-onnx:0.1", ""),
+    ("seldonio/seldon-core-s2i-python3@sha256:" + "a" * 64, ""),
 ])
-def test_any_seldon_python_builder_is_ours(builder):
-    assert translate(["build", "src", builder, "img"]).argv == HEAD
+def test_any_seldon_python_builder_is_ours_and_names_its_python(builder, python):
+    """The builder's Python goes to seldon/cpython; `python3` means the stack's."""
+    wanted = ["--env", f"SELDON_S2I_PYTHON={python}"] if python else []
+    assert translate(["build", "src", builder, "img"]).argv == HEAD + wanted
 
 
 @pytest.mark.parametrize("builder", [

@@ -9,6 +9,7 @@ reused only when none of them changed, and the reason for a rebuild is logged.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from seldon_detect.cnb import pexec, pyenv
@@ -26,13 +27,13 @@ LAYER = "venv"
 def build(ctx: BuildContext, scribe: Scribe) -> None:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     requested = merged(read_buildpack_plan(ctx.plan_path), pyenv.PLAN_NAME)
-    version = ".".join(str(n) for n in sys.version_info[:3])
+    interpreter, version = _interpreter()
     hint = find_python_hint(ctx.app_dir)
     if hint and not hint.matches(version):
-        scribe.warn(f"{hint.source} asks for Python {hint.version}; this stack provides "
-                    f"{version}, which is used.")
+        scribe.warn(f"{hint.source} asks for Python {hint.version}; {version} is used "
+                    "(add seldon/cpython before this buildpack to get the one asked for).")
     key = {
-        "python": f"{version} {sys.executable}",
+        "python": f"{version} {interpreter}",
         "target": ctx.target.key(),
         "buildpack": ctx.buildpack.version,
         **{f"input-{k}": str(v) for k, v in sorted(requested.items())},
@@ -40,15 +41,18 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     layers = Layers(ctx.layers_dir)
     layer = layers.get(LAYER, launch=True, build=True, cache=True)
     reasons = layer.changes(key)
+    if "python changed" in reasons:
+        reasons[reasons.index("python changed")] = (
+            f"the interpreter changed from {layer.previous.get('python')} to {key['python']}")
     if not reasons:
         scribe.info("Reusing the Python environment: nothing it depends on changed")
     else:
         scribe.info("Creating the Python environment: " + ", ".join(reasons))
         layer.reset()
-        with scribe.step(f"python{version} -m venv"):
+        with scribe.step(f"{interpreter} -m venv ({version})"):
             # pip's own .pyc files from ensurepip, hash-based like everything else
             epoch = os.environ.get("SOURCE_DATE_EPOCH", REPRODUCIBLE_EPOCH)
-            result = pexec.run([sys.executable, "-m", "venv", str(layer.path)], scribe,
+            result = pexec.run([interpreter, "-m", "venv", str(layer.path)], scribe,
                                env=pexec.clean_env({"SOURCE_DATE_EPOCH": epoch}))
         if result.returncode != 0:
             raise UserError(
@@ -58,3 +62,18 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     pyenv.announce(layers, layer, layer.path, reused=not reasons)
     layer.default_env("VIRTUAL_ENV", str(layer.path), scope="launch")
     layer.commit(key)
+
+
+def _interpreter() -> tuple[str, str]:
+    """The Python seldon/cpython provided, else the stack's (the one running this code)."""
+    provided = os.environ.get(pyenv.INTERPRETER_ENV)
+    if not provided:
+        return sys.executable, ".".join(str(n) for n in sys.version_info[:3])
+    out = subprocess.run(
+        [provided, "-I", "-c", "import platform; print(platform.python_version())"],
+        capture_output=True, text=True)
+    if out.returncode != 0:
+        raise UserError("The provided Python does not run", out.stderr[-2000:],
+                        ["Rebuild without the cache (the interpreter layer may be damaged)."],
+                        location=pyenv.INTERPRETER_ENV)
+    return provided, out.stdout.strip()

@@ -26,20 +26,25 @@ def _install_runtime(ctx: BuildContext, s2i_env: list, env: pyenv.PythonEnv, whe
                      scribe: Scribe) -> None:
     """Offline from the bundled wheels when they fit; else with the user's indexes too.
 
-    The bundled dependency wheels are for the stack's Python; a conda env with
-    another Python, or pins in the app's requirements, may need the indexes.
+    The bundled dependency wheels are for the stack's Python; another Python (from
+    seldon/cpython or a conda env), or pins in the app's requirements, need the indexes.
     """
     settings = index_settings(ctx, s2i_env)
     bundled = [wheel_dir(ctx.buildpack.dir), *settings.wheel_dirs]
     offline = PipRunner(env.python, IndexSettings(wheel_dirs=bundled), ctx.bindings)
     version = env.version()
-    try:
-        offline.install(["--no-index", str(wheel)], "pip install seldon-runtime", scribe,
-                        version, echo=False)
-        scribe.info("installed from the wheels bundled with this buildpack (no index used)")
-        return
-    except UserError as err:
-        scribe.info(f"bundled wheels are not enough ({err.title}); using the indexes too")
+    tag = "cp" + "".join(version.split(".")[:2])
+    if not any(f"-{tag}-" in w.name for w in wheel_dir(ctx.buildpack.dir).glob("*.whl")):
+        scribe.info(f"the bundled wheels are not for Python {version}: the runtime's "
+                    "dependencies come from the indexes")
+    else:
+        try:
+            offline.install(["--no-index", str(wheel)], "pip install seldon-runtime", scribe,
+                            version, echo=False)
+            scribe.info("installed from the wheels bundled with this buildpack (no index used)")
+            return
+        except UserError as err:
+            scribe.info(f"bundled wheels are not enough ({err.title}); using the indexes too")
     online = PipRunner(env.python, dataclasses.replace(settings, wheel_dirs=bundled),
                        ctx.bindings)
     online.install([str(wheel)], "pip install seldon-runtime", scribe, version)

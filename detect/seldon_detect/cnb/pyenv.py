@@ -9,6 +9,10 @@ environment variables of that layer:
   `fresh` otherwise.
 The key covers what every requirer declared in its build-plan metadata, so a
 change in any dependency input rebuilds the whole environment.
+
+Before them, seldon/cpython may provide the interpreter (plan entry `python`)
+when the app asks for one the stack lacks: `SELDON_PYTHON` (build only) is then
+the path of that interpreter, which python-venv builds the environment from.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from seldon_detect.cnb.layers import Layer, Layers
 from seldon_detect.errors import UserError
 
 PLAN_NAME = "python-env"
+INTERPRETER_PLAN = "python"
+INTERPRETER_ENV = "SELDON_PYTHON"
 #: build-only layer for the state, so the launch layer's bytes do not depend on it
 STATE_LAYER = "python-env-state"
 ENV_PREFIX = "SELDON_PYTHON_ENV"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from seldon_detect.errors import UserError
+from seldon_detect.pyversion import S2I_PYTHON_ENV
 
 ACCEPTED = "seldonio/seldon-core-s2i-python*[:TAG]"
 
@@ -56,6 +57,12 @@ def seldon_builder(name: str) -> SeldonBuilder:
     if version and version["minor"]:
         python = f"3.{version['minor']}"
     return SeldonBuilder(name=name, python=python, gpu="gpu" in variant)
+
+
+def python_options(builder: SeldonBuilder) -> list[str]:
+    """seldon-build options handing the builder's Python (`...-python38` -> 3.8) to
+    seldon/cpython, as its weakest version source; none for `...-python3` (the stack's)."""
+    return ["--env", f"{S2I_PYTHON_ENV}={builder.python}"] if builder.python else []
 
 
 def _is_registry_host(host: str | None) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Sequence, Union
 
 from seldon_detect.errors import UserError
-from seldon_platform.s2i.builders import SeldonBuilder, seldon_builder
+from seldon_platform.s2i.builders import SeldonBuilder, python_options, seldon_builder
 from seldon_platform.s2i.flags import ACCEPT, HELP, REJECT, Given, Parsed, parse
 
 #: where the Seldon builder's assemble script looks for wheels (`pip --find-links /whl`)
@@ -141,7 +141,7 @@ def _build(operands: list[str], parsed: Parsed) -> BuildPlan:
     builder = seldon_builder(builder_name)
     source, local = _source(src)
     notes = _builder_notes(builder)
-    options: list[str] = []
+    options: list[str] = python_options(builder)
     injections: list[Injection] = []
     verbose = quiet = copy = False
     wheels = ""
@@ -217,8 +217,8 @@ def _builder_notes(builder: SeldonBuilder) -> list[str]:
     notes = [f"builder {builder.name}: building with the Seldon model buildpacks instead"]
     if builder.python:
         notes.append(
-            f"that builder carried Python {builder.python}; the image gets the stack's "
-            "python3 (Debian bookworm), whatever the builder name says"
+            f"that builder carried Python {builder.python}: seldon/cpython provides it unless "
+            "the app asks for another (.python-version, runtime.txt, requires-python)"
         )
     if builder.gpu:
         notes.append(
