@@ -151,3 +151,53 @@ def test_stand_in_answers_as_seldon_core(seldon_core_venv):
     differ = {k: (theirs.get(k), ours.get(k)) for k in theirs.keys() | ours.keys()
               if theirs.get(k) != ours.get(k)}
     assert differ == {}
+
+
+STORAGE = r"""
+import os, sys, tempfile, types
+from seldon_core import Storage, storage
+root = tempfile.mkdtemp()
+storage.PVC_ROOT = root
+os.makedirs(os.path.join(root, "models", "iris"))
+print(Storage.download("pvc://claim/models/iris") == os.path.join(root, "models", "iris"))
+try:
+    Storage.download("pvc://claim/absent")
+except RuntimeError as exc:
+    print("pvc:", exc)
+for uri in ("s3://bucket/model", "gs://bucket/model"):
+    try:
+        Storage.download(uri)
+    except ModuleNotFoundError as exc:
+        print("missing:", exc)
+# s3 through a minio client stand-in: listing, keys under the prefix, is_dir skipped
+calls = []
+class Obj:
+    def __init__(self, name, is_dir=False):
+        self.object_name, self.is_dir = name, is_dir
+class Minio:
+    def __init__(self, endpoint, **kw):
+        calls.append(("client", endpoint, kw["secure"]))
+    def list_objects(self, bucket, prefix, recursive):
+        return [Obj(prefix + "/", True), Obj(prefix + "/model.joblib")]
+    def fget_object(self, bucket, name, path):
+        calls.append(("get", bucket, name, os.path.basename(path)))
+sys.modules["minio"] = types.SimpleNamespace(Minio=Minio)
+os.environ["AWS_ENDPOINT_URL"] = "https://minio.local:9000"
+out = Storage.download("s3://bucket/models/iris")
+print(calls, os.path.isdir(out))
+"""
+
+
+def test_storage_backends_and_missing_libraries():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "runtime"), str(COMPAT)])
+    out = subprocess.run([sys.executable, "-c", STORAGE], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "True"
+    assert lines[1].startswith("pvc:") and "/absent does not exist" in lines[1]
+    assert "the 'minio' package" in lines[2] and "add `minio` to requirements.txt" in lines[2]
+    assert "add `google-cloud-storage` to requirements.txt" in lines[3]
+    assert lines[4] == ("[('client', 'minio.local:9000', True), "
+                        "('get', 'bucket', 'models/iris/model.joblib', 'model.joblib')] True")
