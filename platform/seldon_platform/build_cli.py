@@ -10,7 +10,12 @@ from seldon_detect.scribe import Scribe
 
 
 def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
-    """`--env-file` lines first, then `--env K=V` (later wins); `K` alone takes the host's value."""
+    """`--env-file` lines first, then `--env K=V` (later wins); `--env K` takes the host's value.
+
+    Files are read as s2i reads `-E`: `#` and `//` lines and lines without `=`
+    are skipped, spaces around names and values trimmed, relative paths taken
+    from the current directory.
+    """
     import os
 
     env: dict[str, str] = {}
@@ -21,9 +26,10 @@ def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
             raise UserError(f"Cannot read env file {name}", str(err), ["Check the path."]) from err
         for n, line in enumerate(lines, 1):
             line = line.strip()
-            if not line or line.startswith("#"):
+            if line.startswith(("#", "//")) or "=" not in line:
                 continue
-            _put(env, line, f"{name}:{n}", os.environ)
+            key, _, value = line.partition("=")
+            _put(env, f"{key.strip()}={value.strip()}", f"{name}:{n}", os.environ)
     for pair in pairs:
         _put(env, pair, "--env", os.environ)
     return env

@@ -130,14 +130,20 @@ def test_fixture_builder_resolves_buildpacks_and_images():
 
 def test_env_flags(tmp_path, monkeypatch):
     env_file = tmp_path / "e"
-    env_file.write_text("# comment\nA=1\nB=from-file\n\nC\n")
+    # read as s2i reads -E: `//` comments and lines without `=` skipped (no host
+    # value for a bare name), spaces trimmed, the path taken from the cwd
+    env_file.write_text("# comment\n// also a comment\nA=1\nB=from-file\n\nC\n"
+                        "PERSISTENCE =0\n  E = spaced out  \n")
     monkeypatch.setenv("C", "host")
-    assert parse_env_pairs(["B=flag", "D=x=y"], [str(env_file)]) == {
+    monkeypatch.chdir(tmp_path)
+    assert parse_env_pairs(["B=flag", "D=x=y"], ["e"]) == {
         "A": "1",
         "B": "flag",
-        "C": "host",
         "D": "x=y",
+        "PERSISTENCE": "0",
+        "E": "spaced out",
     }
+    assert parse_env_pairs(["C"], []) == {"C": "host"}
     with pytest.raises(UserError):
         parse_env_pairs(["bad key=1"], [])
 
