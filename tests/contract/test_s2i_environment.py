@@ -45,11 +45,13 @@ def test_s2i_environment_file_becomes_default_env(make_app, lifecycle):
     assert {"key": "io.seldon.model.name", "value": "Router"} in labels["labels"]
 
 
-def test_build_env_overrides_the_file_and_only_runtime_keys_pass(make_app, lifecycle):
+def test_build_env_overrides_the_file_and_reaches_the_image_except_secrets(make_app, lifecycle):
     app = make_app({"A.py": "class A: pass\n", "B.py": "class B: pass\n",
                     ".s2i/environment": "MODEL_NAME=A\n"})
     lc = lifecycle(app, env={"MODEL_NAME": "B", "SERVICE_TYPE": "transformer",
-                             "AWS_SECRET_ACCESS_KEY": "nope", "PAYLOAD_PASSTHROUGH": "true"})
+                             "AWS_SECRET_ACCESS_KEY": "nope", "PAYLOAD_PASSTHROUGH": "true",
+                             "OMP_NUM_THREADS": "1", "MY_SETTING": "x",
+                             "BP_DEBIAN_PACKAGES": "curl"})
     run = _build(lc)
     assert run.returncode == 0, run.output
     env = _env(lc)
@@ -57,6 +59,10 @@ def test_build_env_overrides_the_file_and_only_runtime_keys_pass(make_app, lifec
     assert env["SERVICE_TYPE.default"] == b"TRANSFORMER"
     assert env["PAYLOAD_PASSTHROUGH.default"] == b"true"
     assert "AWS_SECRET_ACCESS_KEY.default" not in env
+    assert "AWS_SECRET_ACCESS_KEY (given to the build) looks like a secret" in run.output
+    # unknown to the model configuration, yet in the image as with s2i -e
+    assert env["OMP_NUM_THREADS.default"] == b"1" and env["MY_SETTING.default"] == b"x"
+    assert "BP_DEBIAN_PACKAGES.default" not in env
     assert "from the build environment" in run.output
 
 
