@@ -31,6 +31,8 @@ class BuildOptions:
     source: str
     tag: str
     env: dict[str, str] = field(default_factory=dict)
+    #: labels the platform puts on the image (seldon-s2i's s2i labels)
+    labels: dict[str, str] = field(default_factory=dict)
     context_dir: str = ""
     ref: str = ""
     wheels: Path | None = None
@@ -141,6 +143,7 @@ def _build_in(
                 opts.process_type,
                 CNB_UID,
                 CNB_GID,
+                platform_labels=opts.labels,
             )
         except ExportError as err:
             raise UserError(

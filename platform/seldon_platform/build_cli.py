@@ -35,6 +35,17 @@ def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
     return env
 
 
+def parse_labels(pairs: list[str]) -> dict[str, str]:
+    labels = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"Bad label {pair!r}", "Expected KEY=VALUE.",
+                            ["Write each label as --label KEY=VALUE."], "--label")
+        labels[key.strip()] = value
+    return labels
+
+
 def _put(env: dict[str, str], item: str, where: str, host: dict) -> None:
     key, sep, value = item.partition("=")
     key = key.strip()
@@ -60,6 +71,7 @@ def _build(args: argparse.Namespace, scribe: Scribe) -> int:
         source=args.source,
         tag=args.tag,
         env=parse_env_pairs(args.env, args.env_file),
+        labels=parse_labels(args.label),
         context_dir=args.context_dir or "",
         ref=args.ref or "",
         wheels=Path(args.wheels).resolve() if args.wheels else None,
@@ -103,6 +115,8 @@ def add_build(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--env-file", action="append", default=[], metavar="FILE", help="file of K=V lines"
     )
+    p.add_argument("--label", action="append", default=[], metavar="K=V",
+                   help="a label on the image (repeatable)")
     p.add_argument("--context-dir", help="sub-directory of the source to build")
     p.add_argument("--ref", help="git branch, tag or commit to build")
     p.add_argument("--wheels", metavar="DIR", help="folder of wheels installed first (s2i's /whl)")
