@@ -120,7 +120,7 @@ def _build_in(
         build_config=build_config,
         order=work / "order.toml",
         cache=cache.ensure(),
-        buildpacks=_buildpacks(builder),
+        buildpacks=_buildpacks(builder, project.own_buildpacks(work)),
         wheels=readable_wheels(opts.wheels, work),
     )
     try:
@@ -218,8 +218,10 @@ def readable_wheels(wheels: Path | None, work: Path) -> Path | None:
     return copy
 
 
-def _buildpacks(builder) -> list[Buildpack]:
-    return list(builder.buildpacks.values())
+def _buildpacks(builder, own: list[Buildpack]) -> list[Buildpack]:
+    """The builder's buildpacks and the project's own (which win for the same id@version)."""
+    found = {(bp.id, bp.version): bp for bp in [*builder.buildpacks.values(), *own]}
+    return list(found.values())
 
 
 def _write_output(

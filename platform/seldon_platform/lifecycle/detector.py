@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 from . import buildenv, tomlfile
 from .api import EXIT_DETECT_ERROR, EXIT_DETECT_FAIL, PhaseError
 from .descriptor import Buildpack, GroupEntry, Store, parse_order
-from .order import Detected, PlanOption, Resolution, expand, resolve
+from .order import Detected, PlanOption, Resolution, expand, resolve, unresolved
 from .paths import Paths
 
 PASS, FAIL = 0, 100
@@ -47,6 +47,7 @@ def detect(
     order = parse_order(tomlfile.read(paths.order).get("order"))
     candidates = expand(order, lambda e: store.lookup(e).order or None)
     runs: dict[tuple[str, str], DetectRun] = {}
+    unmet: list[str] = []  # why the first group whose buildpacks passed did not resolve
     with tempfile.TemporaryDirectory(prefix="detect-") as tmp:
         for group in candidates:
             buildpacks = [store.lookup(e) for e in group]
@@ -55,23 +56,27 @@ def detect(
                 done = pool.map(lambda bp: run_detect(bp, paths, environ, Path(tmp)), todo)
                 for run in done:
                     runs[(run.buildpack.id, run.buildpack.version)] = run
-            resolution = _try_group(group, buildpacks, runs)
+            passed = _passed(group, buildpacks, runs)
+            resolution = resolve(passed) if passed else None
             if resolution is not None:
                 _report(buildpacks, runs, log, environ.get("CNB_LOG_LEVEL") == "debug")
                 _write_outputs(paths, resolution, store)
                 return resolution
-    raise _failure(runs)
+            if passed and not unmet:
+                unmet = unresolved(passed)
+    raise _failure(runs, unmet)
 
 
-def _try_group(group, buildpacks, runs) -> Resolution | None:
+def _passed(group, buildpacks, runs) -> list[Detected]:
+    """The group's passing buildpacks; none when a required one did not pass."""
     passed = []
     for entry, bp in zip(group, buildpacks):
         run = runs[(bp.id, bp.version)]
         if run.code == PASS:
             passed.append(Detected(GroupEntry(bp.id, bp.version, entry.optional), run.options))
         elif not entry.optional:
-            return None
-    return resolve(passed) if passed else None
+            return []
+    return passed
 
 
 def run_detect(bp: Buildpack, paths: Paths, environ: Mapping[str, str], tmp: Path) -> DetectRun:
@@ -152,12 +157,13 @@ def _write_outputs(paths: Paths, resolution: Resolution, store: Store) -> None:
     os.chmod(paths.plan, 0o644)
 
 
-def _failure(runs: dict[tuple[str, str], DetectRun]) -> PhaseError:
+def _failure(runs: dict[tuple[str, str], DetectRun], unmet: list[str]) -> PhaseError:
     errored = any(r.code not in (PASS, FAIL) for r in runs.values())
     lines = ["No buildpack group passed detection:"]
     for run in runs.values():
         lines.append(f"  {run.buildpack.id}@{run.buildpack.version}: {run.status}")
         lines += [f"      {line}" for line in run.output.strip().splitlines()[-20:]]
-    if all(r.code == PASS for r in runs.values()):
-        lines.append("  every buildpack passed, but their build plans do not fit together")
+    if unmet:
+        lines.append("  their build plans do not fit together:")
+        lines += [f"      {line}" for line in unmet]
     return PhaseError(EXIT_DETECT_ERROR if errored else EXIT_DETECT_FAIL, "\n".join(lines))
