@@ -1,4 +1,5 @@
-"""Reply meta (requestPath, tags, metrics) on every route, next to seldon-core 1.18.2, with the unit id set and unset."""
+"""Reply meta (requestPath, tags, metrics) on every route next to seldon-core 1.18.2,
+with the unit id set and unset."""
 
 import pytest
 from conftest import start_server

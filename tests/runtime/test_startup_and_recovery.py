@@ -61,6 +61,13 @@ def test_a_command_given_to_the_image_runs_instead_of_the_server():
     assert run_cli("Broken").returncode == 1
 
 
+def test_a_model_whose_service_is_down_says_so():
+    result = run_cli("NeedsService", env={"SERVICE_PORT_FOR_TEST": str(free_port())})
+    assert result.returncode == 1
+    assert "The model NeedsService needs a service that is not reachable" in result.stderr
+    assert "ConnectionRefusedError" in result.stderr and "REDIS_SERVICE_HOST" in result.stderr
+
+
 def test_unknown_positional_exits_255():
     result = run_cli("Identity", "REST")
     assert result.returncode == 255
