@@ -7,6 +7,9 @@ import re
 from seldon_detect.errors import UserError
 
 _NO_MATCH = re.compile(r"No matching distribution found for ([^\s]+)")
+#: pip fetching a source archive: `Downloading scikit-learn-0.24.2.tar.gz (7.5 MB)`
+_SDIST = re.compile(r"(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9_.-]+?)-(\d[\w.]*)"
+                    r"\.(?:tar\.gz|zip)\b")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 
 
@@ -52,6 +55,23 @@ def classify_install_failure(output: str, returncode: int, what: str, python: st
             f"{what} was refused by a package index (401/403)",
             "A private index rejected the credentials (or none were given).\n\n" + tail,
             _CREDENTIAL_FIXES,
+        )
+    # the source archive fetched last before the first failed build step is the culprit
+    failed_at = output.find("subprocess-exited-with-error")
+    sdists = list(_SDIST.finditer(output[:failed_at])) if failed_at >= 0 else []
+    if sdists:
+        name, version = sdists[-1].group(1), sdists[-1].group(2)
+        return UserError(
+            f"{what}: {name} {version} has no wheel for Python {python} and does not build "
+            "from source",
+            f"pip found no binary wheel of {name} {version} for Python {python}, so it tried "
+            "to build the source archive, and that failed. Old releases publish wheels only "
+            "for the Pythons of their day (an s2i builder image often had an older Python)."
+            "\n\n" + tail,
+            [f"Pin a {name} release that publishes wheels for Python {python} (see its files "
+             "on pypi.org), or drop the pin.",
+             "Or build with the Python that release was made for: see Python versions in "
+             "docs/dependencies.md."],
         )
     if "python.h: no such file" in text or "command 'gcc' failed" in text or \
             "error: command 'x86_64-linux-gnu-gcc' failed" in text or \
