@@ -111,18 +111,34 @@ def classify_install_failure(output: str, returncode: int, what: str, python: st
     )
 
 
+#: top-level modules of seldon-core 1.x's own dependencies -> their package. s2i builder
+#: images had them installed, so models used them without listing them.
+SELDON_CORE_DEPENDENCIES = {
+    "yaml": "PyYAML", "flask": "Flask", "flask_cors": "Flask-cors", "requests": "requests",
+    "jsonschema": "jsonschema", "werkzeug": "werkzeug", "click": "click", "urllib3": "urllib3",
+    "opentracing": "opentracing", "jaeger_client": "jaeger-client",
+    "flask_opentracing": "Flask-OpenTracing", "cryptography": "cryptography",
+    "jinja2": "Jinja2", "setuptools": "setuptools", "pkg_resources": "setuptools",
+}
+
+
 def classify_import_failure(output: str, model_name: str) -> UserError:
     tail = "\n".join(output.strip().splitlines()[-12:])
     missing = _MISSING_MODULE.search(output)
     if missing:
         mod = missing.group(1)
+        package = SELDON_CORE_DEPENDENCIES.get(mod.split(".")[0])
+        fix = [f"Add the package that provides {mod!r} to requirements.txt (or setup.py / "
+               "environment.yml).",
+               "If it is a file of your repository, check its name and location (it must be "
+               "importable from the repository root)."]
+        if package:
+            fix = [f"Add {package} to requirements.txt: the s2i builder image had it because "
+                   "seldon-core depends on it, and this image does not install seldon-core."]
         return UserError(
             f"The model {model_name} cannot be imported: module {mod!r} is missing",
             f"Importing the model failed because Python cannot find {mod!r}.\n\n{tail}",
-            [f"Add the package that provides {mod!r} to requirements.txt (or setup.py / "
-             "environment.yml).",
-             "If it is a file of your repository, check its name and location (it must be "
-             "importable from the repository root)."],
+            fix,
         )
     lib = re.search(r"(lib[\w.+-]+\.so[\w.]*): cannot open shared object file", output)
     if lib:
