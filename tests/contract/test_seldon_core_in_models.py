@@ -49,3 +49,23 @@ def test_seldon_core_in_requirements_is_reported(make_app, lifecycle, private_in
     text = " ".join(run.output.split())
     assert "seldon-core 1.19.0 was installed by the model's requirements" in text
     assert "does not need it" in text and "not open source" in text
+
+
+def test_any_python_of_the_env_finds_the_stand_in_and_seldon_core_wins(
+        make_app, lifecycle, private_index, index_packages):
+    import subprocess
+
+    make_wheel(index_packages, "seldon-core", "1.19.0", body="REAL = True\n")
+    app = make_app({"MyModel.py": "class MyModel:\n    pass\n", "requirements.txt": "tinydep\n"})
+    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]})
+    assert run_group(lc)["seldon/runtime"].returncode == 0
+    python = lc.layers / "seldon_python-venv" / "venv" / "bin" / "python"
+    code = "import seldon_core.utils as u; print(u.__file__)"
+    found = subprocess.run([str(python), "-I", "-c", code], capture_output=True, text=True)
+    assert "/seldon_runtime/compat/seldon_core/utils.py" in found.stdout, found.stderr
+    # an installed seldon-core comes first on sys.path
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links",
+                    str(index_packages), "seldon-core"], check=True)
+    real = subprocess.run([str(python), "-c", "import seldon_core; print(seldon_core.REAL)"],
+                          capture_output=True, text=True)
+    assert real.stdout.strip() == "True", real.stderr

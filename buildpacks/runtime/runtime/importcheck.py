@@ -9,12 +9,9 @@ from seldon_detect.installfail import classify_import_failure
 from seldon_detect.model import ModelConfig
 from seldon_detect.scribe import Scribe
 
-# The runtime's `seldon_core` stand-in is on the path as it is when serving.
 _CHECK = """
 import importlib, sys
-from seldon_runtime.loader import install_compat
 sys.path.insert(0, sys.argv[1])
-install_compat()
 module = importlib.import_module(sys.argv[2])
 getattr(module, sys.argv[3])
 print("imported %s.%s" % (sys.argv[2], sys.argv[3]))
