@@ -156,7 +156,7 @@ class DataPlane:
         # Every reply names this unit when it has an id (router and feedback
         # replies too, as in seldon-core); the request's path is kept only
         # where the request's meta is.
-        path: dict = {self.cfg.unit_id: self.cfg.unit_image} if self.cfg.unit_id else {}
+        path = self._own_path()
         for rm in request_metas:
             if isinstance(rm.get("requestPath"), dict):
                 path.update(rm["requestPath"])
@@ -362,8 +362,14 @@ class DataPlane:
             if done:
                 return 200, resp
         result = c.call_optional(c.health_status, "healthy")
-        # tags, custom metrics and the unit's requestPath, as on every reply
-        return 200, self._respond([], result, NO_DATA, "health", keep_request=False)
+        field, value = encode_payload(_unwrap(result)[0], NO_DATA, c.names_for)
+        # the unit's requestPath, as on every reply; no tags()/metrics() calls, so
+        # probes do not inflate the model's counters (seldon-core called them)
+        path = self._own_path()
+        return 200, {field: value, "meta": {"requestPath": path} if path else {}}
+
+    def _own_path(self) -> dict:
+        return {self.cfg.unit_id: self.cfg.unit_image} if self.cfg.unit_id else {}
 
     def metadata(self) -> tuple[int, Any]:
         if self._metadata is None:
