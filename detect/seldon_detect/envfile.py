@@ -42,7 +42,7 @@ def parse_env_text(text: str, name: str) -> list[EnvEntry]:
     entries = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(("#", "//")):  # s2i takes `//` lines as comments too
             continue
         if line.startswith("export "):
             line = line[len("export ") :].lstrip()

@@ -7,6 +7,9 @@ import re
 from seldon_detect.errors import UserError
 
 _NO_MATCH = re.compile(r"No matching distribution found for ([^\s]+)")
+#: pip fetching a source archive: `Downloading scikit-learn-0.24.2.tar.gz (7.5 MB)`
+_SDIST = re.compile(r"(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9_.-]+?)-(\d[\w.]*)"
+                    r"\.(?:tar\.gz|zip)\b")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 
 
@@ -53,6 +56,23 @@ def classify_install_failure(output: str, returncode: int, what: str, python: st
             "A private index rejected the credentials (or none were given).\n\n" + tail,
             _CREDENTIAL_FIXES,
         )
+    # the source archive fetched last before the first failed build step is the culprit
+    failed_at = output.find("subprocess-exited-with-error")
+    sdists = list(_SDIST.finditer(output[:failed_at])) if failed_at >= 0 else []
+    if sdists:
+        name, version = sdists[-1].group(1), sdists[-1].group(2)
+        return UserError(
+            f"{what}: {name} {version} has no wheel for Python {python} and does not build "
+            "from source",
+            f"pip found no binary wheel of {name} {version} for Python {python}, so it tried "
+            "to build the source archive, and that failed. Old releases publish wheels only "
+            "for the Pythons of their day (an s2i builder image often had an older Python)."
+            "\n\n" + tail,
+            [f"Pin a {name} release that publishes wheels for Python {python} (see its files "
+             "on pypi.org), or drop the pin.",
+             "Or build with the Python that release was made for: see Python versions in "
+             "docs/dependencies.md."],
+        )
     if "python.h: no such file" in text or "command 'gcc' failed" in text or \
             "error: command 'x86_64-linux-gnu-gcc' failed" in text or \
             "failed building wheel" in text or "could not build wheels" in text:
@@ -91,18 +111,34 @@ def classify_install_failure(output: str, returncode: int, what: str, python: st
     )
 
 
+#: top-level modules of seldon-core 1.x's own dependencies -> their package. s2i builder
+#: images had them installed, so models used them without listing them.
+SELDON_CORE_DEPENDENCIES = {
+    "yaml": "PyYAML", "flask": "Flask", "flask_cors": "Flask-cors", "requests": "requests",
+    "jsonschema": "jsonschema", "werkzeug": "werkzeug", "click": "click", "urllib3": "urllib3",
+    "opentracing": "opentracing", "jaeger_client": "jaeger-client",
+    "flask_opentracing": "Flask-OpenTracing", "cryptography": "cryptography",
+    "jinja2": "Jinja2", "setuptools": "setuptools", "pkg_resources": "setuptools",
+}
+
+
 def classify_import_failure(output: str, model_name: str) -> UserError:
     tail = "\n".join(output.strip().splitlines()[-12:])
     missing = _MISSING_MODULE.search(output)
     if missing:
         mod = missing.group(1)
+        package = SELDON_CORE_DEPENDENCIES.get(mod.split(".")[0])
+        fix = [f"Add the package that provides {mod!r} to requirements.txt (or setup.py / "
+               "environment.yml).",
+               "If it is a file of your repository, check its name and location (it must be "
+               "importable from the repository root)."]
+        if package:
+            fix = [f"Add {package} to requirements.txt: the s2i builder image had it because "
+                   "seldon-core depends on it, and this image does not install seldon-core."]
         return UserError(
             f"The model {model_name} cannot be imported: module {mod!r} is missing",
             f"Importing the model failed because Python cannot find {mod!r}.\n\n{tail}",
-            [f"Add the package that provides {mod!r} to requirements.txt (or setup.py / "
-             "environment.yml).",
-             "If it is a file of your repository, check its name and location (it must be "
-             "importable from the repository root)."],
+            fix,
         )
     lib = re.search(r"(lib[\w.+-]+\.so[\w.]*): cannot open shared object file", output)
     if lib:

@@ -1,10 +1,10 @@
 """The model's runtime configuration: which class to serve and how.
 
 Values come from `.s2i/environment` and from the build's environment (for
-example `pack build -e` or `seldon-s2i -e`), the latter winning, as with s2i.
-Keys are split into runtime keys (they become the image's default environment,
-which `docker run -e` can still override) and build-only keys (package index
-settings and credentials, which must never reach the image).
+example `pack build -e` or `seldon-s2i -e/-E`), the latter winning, as with s2i.
+As s2i does, every key becomes part of the image's default environment (which
+`docker run -e` can still override), except build-only keys (package index
+settings, proxies, buildpack settings) and secrets, which never reach the image.
 """
 
 from __future__ import annotations
@@ -30,25 +30,21 @@ BUILD_KEYS = frozenset({
 })
 BUILD_PREFIXES = ("PIP_", "UV_", "BP_", "CNB_", "CONDA_")
 
-#: build-environment keys copied into the image's default environment (the
-#: seldon-core microservice settings); other build variables stay build-only
-RUNTIME_KEYS = frozenset({
-    "MODEL_NAME", "SERVICE_TYPE", "PERSISTENCE", "API_TYPE", "PREDICTIVE_UNIT_PARAMETERS",
-    "PAYLOAD_PASSTHROUGH", "TRACING", "FILTER_METRICS_ACCESS_LOGS",
-    "INCLUDE_METRICS_IN_CLIENT_RESPONSE", "MODEL_METADATA", "USE_MULTIPROCESS_PACKAGE",
-    "FLASK_SINGLE_THREADED",
-})
-RUNTIME_PREFIXES = ("SELDON_", "GUNICORN_", "PREDICTIVE_UNIT_", "GRPC_", "JAEGER_", "FLASK_")
-
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+#: keys of the process environment the image sets itself; a build's value would break it
+PROCESS_KEYS = frozenset({"PATH", "HOME", "HOSTNAME", "USER", "PWD", "SHELL", "LD_LIBRARY_PATH",
+                          "PYTHONHOME", "VIRTUAL_ENV", "SERVICE_BINDING_ROOT"})
 
 
 def is_build_key(key: str) -> bool:
     return key in BUILD_KEYS or key.startswith(BUILD_PREFIXES)
 
 
-def is_runtime_key(key: str) -> bool:
-    return key in RUNTIME_KEYS or key.startswith(RUNTIME_PREFIXES)
+def reaches_image(key: str, value: str) -> bool:
+    """Every key but build-only ones, the image's own process keys and secrets."""
+    return not is_build_key(key) and key not in PROCESS_KEYS and not is_secret(key, value)
 
 
 _SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIAL", re.I)
@@ -100,9 +96,12 @@ def resolve_model_config(
 ) -> ModelConfig:
     """Merge `.s2i/environment` and the build env, infer and validate the model settings."""
     file_env = {e.key: e.value for e in s2i_env}
-    merged = {k: v for k, v in file_env.items() if not is_build_key(k) and not is_secret(k, v)}
-    merged.update({k: v for k, v in build_env.items() if is_runtime_key(k)})
-    warnings = secret_warnings(s2i_env)
+    merged = {k: v for k, v in [*file_env.items(), *build_env.items()] if reaches_image(k, v)}
+    warnings = secret_warnings(s2i_env) + [
+        f"{k} (given to the build) looks like a secret; it is used for this build only and "
+        "not put into the image."
+        for k, v in sorted(build_env.items()) if not is_build_key(k) and is_secret(k, v)
+    ]
 
     name = merged.get("MODEL_NAME", "").strip()
     if "MODEL_NAME" in build_env:

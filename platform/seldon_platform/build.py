@@ -35,6 +35,8 @@ class BuildOptions:
     source: str
     tag: str
     env: dict[str, str] = field(default_factory=dict)
+    #: labels the platform puts on the image (seldon-s2i's s2i labels)
+    labels: dict[str, str] = field(default_factory=dict)
     context_dir: str = ""
     ref: str = ""
     wheels: Path | None = None
@@ -120,7 +122,7 @@ def _build_in(
         build_config=build_config,
         order=work / "order.toml",
         cache=cache.ensure(),
-        buildpacks=_buildpacks(builder),
+        buildpacks=_buildpacks(builder, project.own_buildpacks(work)),
         wheels=readable_wheels(opts.wheels, work),
     )
     try:
@@ -143,6 +145,7 @@ def _build_in(
                 opts.process_type,
                 CNB_UID,
                 CNB_GID,
+                platform_labels=opts.labels,
             )
         except ExportError as err:
             raise UserError(
@@ -217,8 +220,10 @@ def readable_wheels(wheels: Path | None, work: Path) -> Path | None:
     return copy
 
 
-def _buildpacks(builder) -> list[Buildpack]:
-    return list(builder.buildpacks.values())
+def _buildpacks(builder, own: list[Buildpack]) -> list[Buildpack]:
+    """The builder's buildpacks and the project's own (which win for the same id@version)."""
+    found = {(bp.id, bp.version): bp for bp in [*builder.buildpacks.values(), *own]}
+    return list(found.values())
 
 
 def _write_output(

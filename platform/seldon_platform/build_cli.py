@@ -10,7 +10,12 @@ from seldon_detect.scribe import Scribe
 
 
 def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
-    """`--env-file` lines first, then `--env K=V` (later wins); `K` alone takes the host's value."""
+    """`--env-file` lines first, then `--env K=V` (later wins); `--env K` takes the host's value.
+
+    Files are read as s2i reads `-E`: `#` and `//` lines and lines without `=`
+    are skipped, spaces around names and values trimmed, relative paths taken
+    from the current directory.
+    """
     import os
 
     env: dict[str, str] = {}
@@ -21,12 +26,24 @@ def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
             raise UserError(f"Cannot read env file {name}", str(err), ["Check the path."]) from err
         for n, line in enumerate(lines, 1):
             line = line.strip()
-            if not line or line.startswith("#"):
+            if line.startswith(("#", "//")) or "=" not in line:
                 continue
-            _put(env, line, f"{name}:{n}", os.environ)
+            key, _, value = line.partition("=")
+            _put(env, f"{key.strip()}={value.strip()}", f"{name}:{n}", os.environ)
     for pair in pairs:
         _put(env, pair, "--env", os.environ)
     return env
+
+
+def parse_labels(pairs: list[str]) -> dict[str, str]:
+    labels = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"Bad label {pair!r}", "Expected KEY=VALUE.",
+                            ["Write each label as --label KEY=VALUE."], "--label")
+        labels[key.strip()] = value
+    return labels
 
 
 def _put(env: dict[str, str], item: str, where: str, host: dict) -> None:
@@ -66,6 +83,7 @@ def _build(args: argparse.Namespace, scribe: Scribe) -> int:
         source=args.source,
         tag=args.tag,
         env=parse_env_pairs(args.env, args.env_file),
+        labels=parse_labels(args.label),
         context_dir=args.context_dir or "",
         ref=args.ref or "",
         wheels=Path(args.wheels).resolve() if args.wheels else None,
@@ -109,6 +127,8 @@ def add_build(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--env-file", action="append", default=[], metavar="FILE", help="file of K=V lines"
     )
+    p.add_argument("--label", action="append", default=[], metavar="K=V",
+                   help="a label on the image (repeatable)")
     p.add_argument("--context-dir", help="sub-directory of the source to build")
     p.add_argument("--ref", help="git branch, tag or commit to build")
     p.add_argument("--wheels", metavar="DIR", help="folder of wheels installed first (s2i's /whl)")

@@ -7,9 +7,37 @@ from pathlib import Path
 from typing import Any
 
 from seldon_detect import tomlfile
+from seldon_detect.cnb.ids import escape_id
+from seldon_detect.errors import UserError
 
 from .errors import ProjectBuildpackWithoutId, ProjectIncludeAndExclude, ProjectNotToml
-from .lifecycle.descriptor import GroupEntry
+from .lifecycle.api import PhaseError
+from .lifecycle.descriptor import Buildpack, GroupEntry, load_descriptor
+
+
+@dataclass(frozen=True)
+class InlineBuildpack:
+    """`[...script]` of a project entry: pack makes a buildpack of it, and so do we."""
+
+    id: str
+    version: str
+    api: str
+    shell: str
+    inline: str
+
+    def write(self, parent: Path) -> Buildpack:
+        """The buildpack directory, as pack lays it out: detect passes, build runs the script."""
+        bp_dir = parent / escape_id(self.id) / self.version
+        (bp_dir / "bin").mkdir(parents=True, exist_ok=True)
+        toml = (f'api = "{self.api}"\n\n[buildpack]\nid = "{self.id}"\n'
+                f'version = "{self.version}"\n')
+        (bp_dir / "buildpack.toml").write_text(toml, encoding="utf-8")
+        for name, body in (("detect", "exit 0"), ("build", self.inline)):
+            script = bp_dir / "bin" / name
+            script.write_text(f"#!{self.shell}\n\n{body}\n", encoding="utf-8")
+            script.chmod(0o755)
+        bp_dir.chmod(0o755)
+        return load_descriptor(bp_dir)
 
 
 @dataclass
@@ -21,6 +49,13 @@ class Project:
     group: list[GroupEntry] = field(default_factory=list)
     pre: list[GroupEntry] = field(default_factory=list)
     post: list[GroupEntry] = field(default_factory=list)
+    #: buildpacks the project brings: directories of the source, and inline scripts
+    buildpacks: list[Buildpack] = field(default_factory=list)
+    inline: list[InlineBuildpack] = field(default_factory=list)
+
+    def own_buildpacks(self, work: Path) -> list[Buildpack]:
+        """Every buildpack of the project, the inline ones written under `work` first."""
+        return self.buildpacks + [bp.write(work / "inline-buildpacks") for bp in self.inline]
 
 
 def load_project(source: Path) -> Project:
@@ -48,26 +83,97 @@ def load_project(source: Path) -> Project:
         or []
     )
     project.build_env = {str(e["name"]): str(e.get("value", "")) for e in env_items}
-    project.group = _entries(io.get("group") or legacy.get("buildpacks") or [], path)
-    project.pre = _entries((io.get("pre") or {}).get("group", []), path)
-    project.post = _entries((io.get("post") or {}).get("group", []), path)
+    reader = _EntryReader(path, project)
+    if io.get("group"):
+        project.group = reader.entries(io["group"], "[[io.buildpacks.group]]")
+    else:
+        project.group = reader.entries(legacy.get("buildpacks") or [], "[[build.buildpacks]]")
+    project.pre = reader.entries((io.get("pre") or {}).get("group", []),
+                                 "[[io.buildpacks.pre.group]]")
+    project.post = reader.entries((io.get("post") or {}).get("group", []),
+                                  "[[io.buildpacks.post.group]]")
     return project
 
 
-def _entries(items: list[dict[str, Any]], path: Path) -> list[GroupEntry]:
-    entries = []
-    for item in items:
-        if not item.get("id"):
+@dataclass
+class _EntryReader:
+    """Group entries as pack reads them: an inline script, a `uri`, or a builder id."""
+
+    path: Path
+    project: Project
+
+    def entries(self, items: list[dict[str, Any]], table: str) -> list[GroupEntry]:
+        return [self._entry(item, table) for item in items]
+
+    def _entry(self, item: dict[str, Any], table: str) -> GroupEntry:
+        bp_id, version = str(item.get("id", "")), str(item.get("version", ""))
+        optional = bool(item.get("optional", False))
+        uri = str(item.get("uri", ""))
+        script = item.get("script") or {}
+        if script.get("inline") and not uri:
+            return self._inline(bp_id, version, optional, script, table)
+        if uri:
+            return self._from_uri(uri, bp_id, optional, table)
+        if not bp_id:
             raise ProjectBuildpackWithoutId(
-                "seldon-build only runs buildpacks of the builder, found by id.",
-                location=str(path),
+                f"An entry of {table} has no id, no uri and no inline script.",
+                fix=[f"Give the {table} entry the id of a buildpack of the builder, the uri of "
+                     "a buildpack directory, or a script table."],
+                location=str(self.path),
             )
-        entries.append(
-            GroupEntry(
-                str(item["id"]), str(item.get("version", "")), bool(item.get("optional", False))
+        return GroupEntry(bp_id, version, optional)
+
+    def _inline(self, bp_id: str, version: str, optional: bool, script: dict[str, Any],
+                table: str) -> GroupEntry:
+        cause = f"An inline buildpack in {table} needs an id and script.api, as with pack."
+        fix = [f'Give the {table} entry an id ("me/my-step") and its script an api ("0.10").']
+        if not bp_id:
+            raise UserError("project.toml has an inline buildpack without an id", cause, fix,
+                            str(self.path))
+        if not script.get("api"):
+            raise UserError("project.toml has an inline buildpack without script.api", cause,
+                            fix, str(self.path))
+        inline = InlineBuildpack(bp_id, version or "0.0.0", str(script["api"]),
+                                 str(script.get("shell") or "/bin/sh"), str(script["inline"]))
+        self.project.inline.append(inline)
+        return GroupEntry(inline.id, inline.version, optional)
+
+    def _from_uri(self, uri: str, bp_id: str, optional: bool, table: str) -> GroupEntry:
+        if uri.startswith("urn:cnb:builder:"):
+            ref_id, _, ref_version = uri.removeprefix("urn:cnb:builder:").partition("@")
+            return GroupEntry(ref_id, ref_version, optional)
+        if "://" in uri or uri.startswith(("docker:", "from=")):
+            raise UserError(
+                f"project.toml buildpack uri {uri!r} cannot be used",
+                f"The {table} entry points at a registry, URL or builder reference; "
+                "seldon-build runs only buildpacks of its builder and directories of the source.",
+                ["Unpack the buildpack into the source and give its directory as uri (relative "
+                 "to project.toml), or use the id of a builder buildpack."],
+                str(self.path),
             )
-        )
-    return entries
+        bp_dir = (self.path.parent / uri).resolve()
+        if not (bp_dir / "buildpack.toml").is_file():
+            raise UserError(
+                f"project.toml buildpack uri {uri!r} cannot be used",
+                f"The {table} entry names {bp_dir}, which holds no buildpack.toml "
+                "(archives are not unpacked).",
+                ["Give the directory of an unpacked buildpack, relative to project.toml."],
+                str(self.path),
+            )
+        try:
+            bp = load_descriptor(bp_dir)
+        except PhaseError as err:
+            raise UserError(f"Buildpack in {bp_dir} cannot be used", err.message,
+                            ["Fix its buildpack.toml."], str(self.path)) from err
+        if bp_id and bp_id != bp.id:
+            raise UserError(
+                f"project.toml buildpack uri {uri!r} cannot be used",
+                f"The {table} entry says id {bp_id!r}, its buildpack.toml says {bp.id!r}.",
+                ["Drop the id (the uri is enough) or correct it."],
+                str(self.path),
+            )
+        self.project.buildpacks.append(bp)
+        return GroupEntry(bp.id, bp.version, optional)
 
 
 def apply_to_order(order: list[list[GroupEntry]], project: Project) -> list[list[GroupEntry]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from typing import Sequence
 
@@ -44,7 +45,22 @@ def prepare(settings: Settings):
     return Component(obj)
 
 
+def run_instead(argv: Sequence[str]) -> None:
+    """Run the command a user typed after the image name, in place of the server.
+
+    `podman run IMAGE bash -c '...'` (or `python`, `pip list`) hands those words
+    to the image's process, which is this server. A first word that is a
+    program on PATH, not an option or a model, is run instead, with the
+    image's environment: the model's venv first on PATH, MODEL_NAME set.
+    """
+    if argv and not argv[0].startswith("-"):
+        program = shutil.which(argv[0])
+        if program and not os.path.exists(argv[0] + ".py"):
+            os.execv(program, list(argv))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    run_instead(sys.argv[1:] if argv is None else argv)
     try:
         settings = from_args(argv)
     except UnknownArgs as exc:

@@ -31,6 +31,9 @@ _MESSAGE_KEYS = frozenset(
 )
 
 
+UNKNOWN_IMAGE = "NOT_IMPLEMENTED:NOT_IMPLEMENTED"
+
+
 @dataclass(frozen=True)
 class PlaneConfig:
     unit_id: str = ""
@@ -67,6 +70,21 @@ def _floats(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
+
+
+def _proto_json_meta(meta: dict) -> dict:
+    """Meta as seldon-core's feedback reply (a proto) shows it: numbers as floats,
+    and a COUNTER metric without its `type` (the enum's default is omitted)."""
+    out = dict(meta)
+    if "tags" in out:
+        out["tags"] = _floats(out["tags"])
+    if "metrics" in out:
+        out["metrics"] = [
+            {k: float(v) if k == "value" else v for k, v in m.items()
+             if not (k == "type" and v == "COUNTER")}
+            for m in out["metrics"]
+        ]
+    return out
 
 
 class DataPlane:
@@ -135,13 +153,15 @@ class DataPlane:
             metrics.extend(custom)
         if metrics:
             meta["metrics"] = metrics
-        if keep_request:
-            path: dict = {self.cfg.unit_id: self.cfg.unit_image} if self.cfg.unit_id else {}
-            for rm in request_metas:
-                if isinstance(rm.get("requestPath"), dict):
-                    path.update(rm["requestPath"])
-            if path:
-                meta["requestPath"] = path
+        # Every reply names this unit when it has an id (router and feedback
+        # replies too, as in seldon-core); the request's path is kept only
+        # where the request's meta is.
+        path = self._own_path()
+        for rm in request_metas:
+            if isinstance(rm.get("requestPath"), dict):
+                path.update(rm["requestPath"])
+        if path:
+            meta["requestPath"] = path
         return meta
 
     def _respond(
@@ -332,6 +352,7 @@ class DataPlane:
             if not data_out.get("names"):
                 data_out.pop("names", None)
             body["data"] = _floats(data_out)
+        body["meta"] = _proto_json_meta(body["meta"])
         return 200, body
 
     def health_status(self) -> tuple[int, Any]:
@@ -342,7 +363,13 @@ class DataPlane:
                 return 200, resp
         result = c.call_optional(c.health_status, "healthy")
         field, value = encode_payload(_unwrap(result)[0], NO_DATA, c.names_for)
-        return 200, {field: value, "meta": {}}
+        # the unit's requestPath, as on every reply; no tags()/metrics() calls, so
+        # probes do not inflate the model's counters (seldon-core called them)
+        path = self._own_path()
+        return 200, {field: value, "meta": {"requestPath": path} if path else {}}
+
+    def _own_path(self) -> dict:
+        return {self.cfg.unit_id: self.cfg.unit_image} if self.cfg.unit_id else {}
 
     def metadata(self) -> tuple[int, Any]:
         if self._metadata is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
 import sys
 import traceback
 from typing import Any
@@ -88,10 +89,31 @@ def _import_failed(interface_name: str, path: str, exc: BaseException) -> Startu
     )
 
 
+def _is_unreachable_service(exc: BaseException) -> bool:
+    """A refused or timed-out connection, from the socket layer or a client library
+    (redis, requests, pymongo... name their errors ConnectionError or *Timeout*)."""
+    if isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror)):
+        return True
+    return any(c.__name__ in ("ConnectionError", "ConnectError", "ServerSelectionTimeoutError")
+               or c.__name__.endswith("Timeout") for c in type(exc).__mro__)
+
+
 def instantiate(cls: type, parameters: dict[str, Any], interface_name: str) -> Any:
     try:
         return cls(**parameters)
     except Exception as exc:
+        if _is_unreachable_service(exc):
+            raise StartupError(
+                f"The model {interface_name} needs a service that is not reachable",
+                f"{cls.__name__}() connects to a service when it is created and got "
+                f"{type(exc).__name__}: {exc}\n\n{_user_frames(exc)}",
+                [
+                    "start the service the model uses (the error names its address) and make "
+                    "it reachable from the container",
+                    "give the model the service's address through the variables it reads "
+                    "(for example REDIS_SERVICE_HOST), with `-e` or the deployment's env",
+                ],
+            ) from None
         names = ", ".join(parameters) or "no parameters"
         raise StartupError(
             f"Creating the model {interface_name} failed",

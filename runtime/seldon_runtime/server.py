@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from . import annotations, children
 from .component import Component
-from .dataplane import DataPlane, PlaneConfig
+from .dataplane import UNKNOWN_IMAGE, DataPlane, PlaneConfig
 from .errors import is_not_implemented
 from .metrics import multiproc
 from .metrics import server as metrics_server
@@ -35,7 +35,8 @@ _worker: Any = None  # the gunicorn worker of this process, set after fork
 def plane_config(settings: Settings) -> PlaneConfig:
     return PlaneConfig(
         unit_id=os.environ.get("PREDICTIVE_UNIT_ID", ""),
-        unit_image=os.environ.get("PREDICTIVE_UNIT_IMAGE", ""),
+        # seldon-core's placeholder when the operator did not pass the image
+        unit_image=os.environ.get("PREDICTIVE_UNIT_IMAGE", UNKNOWN_IMAGE),
         # seldon-core only accepted "true" here; the usual spellings work too.
         include_metrics=env_bool("INCLUDE_METRICS_IN_CLIENT_RESPONSE", True),
         executor_enabled=env_bool("SELDON_EXECUTOR_ENABLED", True),

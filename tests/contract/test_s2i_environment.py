@@ -45,11 +45,13 @@ def test_s2i_environment_file_becomes_default_env(make_app, lifecycle):
     assert {"key": "io.seldon.model.name", "value": "Router"} in labels["labels"]
 
 
-def test_build_env_overrides_the_file_and_only_runtime_keys_pass(make_app, lifecycle):
+def test_build_env_overrides_the_file_and_reaches_the_image_except_secrets(make_app, lifecycle):
     app = make_app({"A.py": "class A: pass\n", "B.py": "class B: pass\n",
                     ".s2i/environment": "MODEL_NAME=A\n"})
     lc = lifecycle(app, env={"MODEL_NAME": "B", "SERVICE_TYPE": "transformer",
-                             "AWS_SECRET_ACCESS_KEY": "nope", "PAYLOAD_PASSTHROUGH": "true"})
+                             "AWS_SECRET_ACCESS_KEY": "nope", "PAYLOAD_PASSTHROUGH": "true",
+                             "OMP_NUM_THREADS": "1", "MY_SETTING": "x",
+                             "BP_DEBIAN_PACKAGES": "curl"})
     run = _build(lc)
     assert run.returncode == 0, run.output
     env = _env(lc)
@@ -57,6 +59,10 @@ def test_build_env_overrides_the_file_and_only_runtime_keys_pass(make_app, lifec
     assert env["SERVICE_TYPE.default"] == b"TRANSFORMER"
     assert env["PAYLOAD_PASSTHROUGH.default"] == b"true"
     assert "AWS_SECRET_ACCESS_KEY.default" not in env
+    assert "AWS_SECRET_ACCESS_KEY (given to the build) looks like a secret" in run.output
+    # unknown to the model configuration, yet in the image as with s2i -e
+    assert env["OMP_NUM_THREADS.default"] == b"1" and env["MY_SETTING.default"] == b"x"
+    assert "BP_DEBIAN_PACKAGES.default" not in env
     assert "from the build environment" in run.output
 
 
@@ -131,3 +137,55 @@ def test_s2i_scripts_in_the_repository_are_warned_about(make_app, lifecycle):
     assert "system packages in an Aptfile" in warnings[0]
     assert "buildpacks run no s2i scripts" in warnings[1]
     assert "always starts seldon-runtime" in warnings[2]
+
+
+# the shape of Seldon Core's example models that set image labels through s2i
+ASSEMBLE_WITH_METADATA = """\
+#!/bin/bash
+echo "Before assembling"
+
+/s2i/bin/assemble
+rc=$?
+
+if [ $rc -eq 0 ]; then
+    echo "After successful assembling"
+else
+    echo "After failed assembling"
+    exit $rc
+fi
+
+mkdir -p /tmp/.s2i/
+cp image_metadata.json /tmp/.s2i/image_metadata.json
+pip install extra-thing
+"""
+
+
+def test_image_metadata_labels_and_what_happens_to_each_assemble_line(make_app, lifecycle):
+    app = make_app({
+        "Mean.py": "class Mean:\n    pass\n",
+        ".s2i/bin/assemble": ASSEMBLE_WITH_METADATA,
+        "image_metadata.json": '{"labels": [{"name": "Mock Model"}, {"vendor": "Me"}, '
+                               '{"version": "1.2"}, {"summary": "a mock"}]}',
+    })
+    lc = lifecycle(app)
+    run = _build(lc)
+    assert run.returncode == 0, run.output
+    launch = tomllib.loads((lc.layers / "seldon_s2i-environment" / "launch.toml").read_text())
+    labels = {entry["key"]: entry["value"] for entry in launch["labels"]}
+    assert labels["name"] == "Mock Model" and labels["vendor"] == "Me"
+    assert labels["version"] == "1.2" and labels["summary"] == "a mock"
+    assert labels["io.seldon.model.name"] == "Mean"
+    text = " ".join(run.output.split())
+    assert ("`/s2i/bin/assemble`: done: the buildpacks install the requirements" in text)
+    assert ("`cp image_metadata.json /tmp/.s2i/image_metadata.json`: done: the labels" in text)
+    assert "`pip install extra-thing`: not run: list these packages in requirements.txt" in text
+    assert "echo" not in text.split("What happens")[1]
+
+
+def test_bad_image_metadata_names_the_file(make_app, lifecycle):
+    app = make_app({"Mean.py": "class Mean:\n    pass\n",
+                    "image_metadata.json": '{"labels": [{"version": 1.2}]}'})
+    run = _build(lifecycle(app))
+    assert run.returncode != 0
+    assert "Cannot read image_metadata.json" in run.output
+    assert "'version' has the value 1.2, not a string" in run.output

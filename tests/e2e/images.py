@@ -121,6 +121,54 @@ def debian_packages(source: Path, values: dict) -> dict:
     return {}
 
 
+# The shape of Seldon Core's own example repositories (mean_classifier, echo-model,
+# runtime_metrics_tags): built with their Makefile's `s2i build -E environment .`
+# line, an `assemble` that copies image_metadata.json for labels, and model code
+# importing seldon_core. The files are ours.
+SELDON_REPO_SHAPE = ("seldon-s2i build -E environment -e OMP_NUM_THREADS=1 . "
+                     "seldonio/seldon-core-s2i-python38:1.18.2 <my-image-name>")
+SHAPED_MODEL = """\
+import os
+
+import seldon_core
+from seldon_core.user_model import SeldonComponent, SeldonResponse
+from seldon_core.utils import getenv_as_bool
+
+
+class MeanModel(SeldonComponent):
+    def predict(self, X, names, meta=None):
+        tags = {"setting": os.environ.get("MY_SETTING"),
+                "threads": os.environ.get("OMP_NUM_THREADS"),
+                "storage": seldon_core.Storage.download(".") == ".",
+                "flag": getenv_as_bool("MY_FLAG")}
+        return SeldonResponse(X.mean(axis=1, keepdims=True), tags=tags)
+"""
+SHAPED_ASSEMBLE = """\
+#!/bin/bash
+echo "Before assembling"
+/s2i/bin/assemble
+rc=$?
+if [ $rc -ne 0 ]; then
+    exit $rc
+fi
+mkdir -p /tmp/.s2i/
+cp image_metadata.json /tmp/.s2i/image_metadata.json
+"""
+
+
+def seldon_repo_shape(source: Path, values: dict) -> dict:
+    (source / ".s2i" / "bin").mkdir(parents=True)
+    (source / ".s2i" / "bin" / "assemble").write_text(SHAPED_ASSEMBLE)
+    (source / "image_metadata.json").write_text(
+        '{"labels": [{"name": "Shaped Model"}, {"vendor": "e2e"}, {"version": "0.3"}]}')
+    (source / "MeanModel.py").write_text(SHAPED_MODEL)
+    # an s2i -E file: // comments, spaces around `=`, a line without `=`
+    (source / "environment").write_text(
+        "// settings of the model\nMODEL_NAME = MeanModel\nSERVICE_TYPE=MODEL\n"
+        "PERSISTENCE =0\nMY_SETTING=from-env-file\nMY_FLAG=true\nnot a setting\n")
+    return {}
+
+
 def _s2i(name: str, example: str) -> BuildSpec:
     return BuildSpec(name, example, SEED_GENERAL)
 
@@ -149,6 +197,7 @@ SPECS: dict[str, BuildSpec] = {spec.name: spec for spec in [
     _s2i("outlier-detector", "outlier-detector"),
     BuildSpec("broken-load", None, SELDON_BUILD, prepare=broken_load),
     BuildSpec("debian-packages", None, SELDON_BUILD, prepare=debian_packages),
+    BuildSpec("seldon-repo-shape", None, SELDON_REPO_SHAPE, prepare=seldon_repo_shape),
     _build("rebuild", "passthrough"),
     BuildSpec("conda-env", "conda-env", SELDON_CONDA, needs=("conda-forge",)),
     BuildSpec("combined", "combined", SELDON_CONDA, needs=("conda-forge",)),

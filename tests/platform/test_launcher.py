@@ -80,8 +80,13 @@ def test_process_from_cnb_process_type(image):
 
 def test_direct_and_shell_user_commands(image):
     assert launch.select(["launcher", "--", "ls", "-l"], image)["argv"] == ["ls", "-l"]
-    shell = launch.select(["launcher", "echo $HOME"], image)["argv"]
-    assert shell[:2] == ["bash", "-c"] and shell[2].endswith("exec echo $HOME")
+    shell = launch.select(["launcher", "echo $HOME $0 $1", "a", "b"], image)["argv"]
+    assert shell[:2] == ["bash", "-c"] and shell[2].endswith('exec bash -c "$@"')
+    assert shell[3:] == ["launcher", "echo $HOME $0 $1", "a", "b"]
+    # the script sees the later words as $0, $1 ... as with the reference launcher
+    done = subprocess.run(shell, capture_output=True, text=True, env={"HOME": "/h",
+                                                                      "PATH": "/usr/bin:/bin"})
+    assert done.stdout == "/h a b\n"
 
 
 def test_unknown_or_missing_default_process_is_an_error(image, tmp_path):

@@ -200,3 +200,27 @@ def test_launch_config_rules():
         config.add("c", "0.10", {"processes": [proc_toml(command="x y")]}, print)
     with pytest.raises(PhaseError, match="invalid process type"):
         config.add("c", "0.10", {"processes": [proc_toml(type="a b")]}, print)
+
+
+def _bash_buildpack(store: Path, bp_id: str, plan: str) -> None:
+    """A buildpack shaped like buildpacks/samples' bash ones: detect writes a plan."""
+    bp_dir = store / bp_id.replace("/", "_") / "0.0.1"
+    (bp_dir / "bin").mkdir(parents=True)
+    (bp_dir / "buildpack.toml").write_text(
+        f'api = "0.10"\n[buildpack]\nid = "{bp_id}"\nversion = "0.0.1"\n')
+    (bp_dir / "bin" / "detect").write_text(f"#!/bin/sh\ncat >> \"$2\" <<'X'\n{plan}\nX\n")
+    (bp_dir / "bin" / "build").write_text("#!/bin/sh\nexit 0\n")
+    for name in ("detect", "build"):
+        (bp_dir / "bin" / name).chmod(0o755)
+
+
+def test_a_plan_that_does_not_resolve_names_the_unmet_requirement(dirs):
+    root, env = dirs
+    store = Path(env["CNB_BUILDPACKS_DIR"])
+    _bash_buildpack(store, "samples/hello-moon", '[[requires]]\nname = "some-world"')
+    tomlfile.write(root / "order.toml", {"order": [{"group": [{"id": "samples/hello-moon"}]}]})
+    proc = run(env, "detect")
+    assert proc.returncode == 20, proc.stderr  # the lifecycle's "all failed" status
+    assert "samples/hello-moon@0.0.1: pass" in proc.stderr
+    assert "samples/hello-moon requires 'some-world', which no buildpack up to it provides" \
+        in proc.stderr

@@ -91,3 +91,14 @@ def test_buildpack_may_satisfy_its_own_requirement_and_several_providers_share()
 def test_only_optional_buildpacks_that_all_drop_out_fail():
     a = det("A", PlanOption(requires=req("nothing")), optional=True)
     assert resolve([a]) is None
+
+
+def test_unresolved_names_the_unmet_requirement_and_the_unwanted_provision():
+    from seldon_platform.lifecycle.order import unresolved
+
+    moon = det("samples/hello-moon", PlanOption(requires=req("some-world")))
+    world = det("samples/hello-world", PlanOption(provides=req("other")))
+    assert unresolved([moon, world]) == [
+        "samples/hello-moon requires 'some-world', which no buildpack up to it provides",
+        "samples/hello-world provides 'other', which no buildpack from it on requires",
+    ]

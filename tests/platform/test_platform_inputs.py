@@ -130,14 +130,20 @@ def test_fixture_builder_resolves_buildpacks_and_images():
 
 def test_env_flags(tmp_path, monkeypatch):
     env_file = tmp_path / "e"
-    env_file.write_text("# comment\nA=1\nB=from-file\n\nC\n")
+    # read as s2i reads -E: `//` comments and lines without `=` skipped (no host
+    # value for a bare name), spaces trimmed, the path taken from the cwd
+    env_file.write_text("# comment\n// also a comment\nA=1\nB=from-file\n\nC\n"
+                        "PERSISTENCE =0\n  E = spaced out  \n")
     monkeypatch.setenv("C", "host")
-    assert parse_env_pairs(["B=flag", "D=x=y"], [str(env_file)]) == {
+    monkeypatch.chdir(tmp_path)
+    assert parse_env_pairs(["B=flag", "D=x=y"], ["e"]) == {
         "A": "1",
         "B": "flag",
-        "C": "host",
         "D": "x=y",
+        "PERSISTENCE": "0",
+        "E": "spaced out",
     }
+    assert parse_env_pairs(["C"], []) == {"C": "host"}
     with pytest.raises(UserError):
         parse_env_pairs(["bad key=1"], [])
 
@@ -223,3 +229,59 @@ def test_platform_dir_holds_env_and_private_binding_copies(tmp_path):
     )
     assert (tmp_path / "bc" / "env" / "P.prepend").read_text() == "x"
     assert (tmp_path / "bc" / "env" / "P.delim").read_text() == ":"
+
+
+def _bp_dir(root: Path, bp_id: str) -> Path:
+    bp = root / bp_id.split("/")[-1]
+    (bp / "bin").mkdir(parents=True)
+    (bp / "buildpack.toml").write_text(
+        f'api = "0.10"\n[buildpack]\nid = "{bp_id}"\nversion = "0.1.0"\n')
+    return bp
+
+
+def test_project_buildpacks_as_pack_reads_them(tmp_path):
+    """Inline scripts and `uri` directories without an id, as `pack build` takes them."""
+    _bp_dir(tmp_path / "bps", "samples/hello-world")
+    (tmp_path / "project.toml").write_text("""
+[[io.buildpacks.group]]
+uri = "bps/hello-world"
+
+[[io.buildpacks.group]]
+id = "me/inline"
+  [io.buildpacks.group.script]
+  api = "0.10"
+  shell = "/bin/bash"
+  inline = "echo hello from inline"
+
+[[io.buildpacks.group]]
+uri = "urn:cnb:builder:seldon/runtime"
+""")
+    project = load_project(tmp_path)
+    assert [(e.id, e.version) for e in project.group] == [
+        ("samples/hello-world", "0.1.0"), ("me/inline", "0.0.0"), ("seldon/runtime", "")]
+    own = project.own_buildpacks(tmp_path / "work")
+    assert [(bp.id, bp.version) for bp in own] == [("samples/hello-world", "0.1.0"),
+                                                   ("me/inline", "0.0.0")]
+    inline = own[1].path
+    assert (inline / "bin" / "build").read_text() == "#!/bin/bash\n\necho hello from inline\n"
+    assert (inline / "bin" / "detect").read_text().endswith("exit 0\n")
+    assert os.access(inline / "bin" / "build", os.X_OK)
+
+
+@pytest.mark.parametrize("toml, words", [
+    ('[[build.buildpacks]]\nversion = "1"\n', ["[[build.buildpacks]]", "without an id"]),
+    ('[[io.buildpacks.pre.group]]\noptional = true\n', ["[[io.buildpacks.pre.group]]"]),
+    ('[[io.buildpacks.group]]\nuri = "docker://ex/bp:1"\n',
+     ["[[io.buildpacks.group]]", "registry, URL"]),
+    ('[[io.buildpacks.group]]\nuri = "missing-dir"\n', ["holds no buildpack.toml"]),
+    ('[[io.buildpacks.group]]\n[io.buildpacks.group.script]\ninline = "x"\napi = "0.10"\n',
+     ["inline buildpack without an id"]),
+    ('[[io.buildpacks.group]]\nid = "a/b"\n[io.buildpacks.group.script]\ninline = "x"\n',
+     ["inline buildpack without script.api"]),
+])
+def test_project_buildpack_refusals_name_their_table(tmp_path, toml, words):
+    (tmp_path / "project.toml").write_text(toml)
+    with pytest.raises(UserError) as err:
+        load_project(tmp_path)
+    text = err.value.render()
+    assert all(w in text for w in words), text

@@ -162,10 +162,11 @@ def test_feedback(full):
 
 
 def test_health_and_metadata(full):
-    assert full.get("/health/status").json() == {
-        "data": {"names": ["t:0", "t:1"], "tensor": {"shape": [1, 2], "values": [1, 2]}},
-        "meta": {},
-    }
+    health = full.get("/health/status").json()
+    assert health["data"] == {"names": ["t:0", "t:1"],
+                              "tensor": {"shape": [1, 2], "values": [1, 2]}}
+    # this unit's requestPath as on every reply; tags()/metrics() are not called
+    assert health["meta"] == {"requestPath": {"node1": "repo/img:1.2"}}
     assert full.get("/metadata").json() == {
         "custom": {},
         "inputs": [{"messagetype": "ndarray"}],

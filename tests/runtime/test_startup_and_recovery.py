@@ -52,6 +52,21 @@ def test_bad_parameter_is_named():
     assert "'offset'" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_command_given_to_the_image_runs_instead_of_the_server():
+    # `podman run IMAGE bash -c ...` reaches the server as its arguments
+    result = run_cli("sh", "-c", 'echo "$MODEL_NAME"; exit 3', env={"MODEL_NAME": "Full"})
+    assert (result.returncode, result.stdout) == (3, "Full\n")
+    # a model named like a program is still the model: its file is in the app dir
+    assert run_cli("Broken").returncode == 1
+
+
+def test_a_model_whose_service_is_down_says_so():
+    result = run_cli("NeedsService", env={"SERVICE_PORT_FOR_TEST": str(free_port())})
+    assert result.returncode == 1
+    assert "The model NeedsService needs a service that is not reachable" in result.stderr
+    assert "ConnectionRefusedError" in result.stderr and "REDIS_SERVICE_HOST" in result.stderr
+
+
 def test_unknown_positional_exits_255():
     result = run_cli("Identity", "REST")
     assert result.returncode == 255

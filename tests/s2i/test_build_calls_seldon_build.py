@@ -62,6 +62,8 @@ def test_every_mapped_flag_reaches_the_build_options(builds, model, tmp_path, mo
     assert opts.wheels == wheels.resolve()
     assert list(bindings.values()) == ["ca-certificates"]
     assert opts.clear_cache is True
+    assert opts.labels == {"io.k8s.display-name": "router:0.1",
+                           "io.openshift.s2i.build.image": BUILDER}
     assert opts.output == "engine"
     assert scribe.verbose and not scribe.quiet
 

@@ -33,8 +33,12 @@ def seldon_build(monkeypatch):
 def test_build_hands_the_translation_to_seldon_build(seldon_build, capsys):
     status = main(["build", "-e", "SERVICE_TYPE=ROUTER", "model", BUILDER, "img:1"])
     assert status == 7  # seldon-build's exit status is ours
+    # s2i's own labels come last: the display name is the tag, the builder as given
     assert seldon_build == [{"argv": ["build", "model", "-t", "img:1", "--env",
-                                      "SERVICE_TYPE=ROUTER"], "bindings": {}}]
+                                      "SERVICE_TYPE=ROUTER",
+                                      "--label", "io.k8s.display-name=img:1",
+                                      "--label", f"io.openshift.s2i.build.image={BUILDER}"],
+                             "bindings": {}}]
     out = capsys.readouterr().out
     assert f"builder {BUILDER}" in out
     assert "running: seldon-build build model -t img:1 --env SERVICE_TYPE=ROUTER" in out
@@ -43,10 +47,20 @@ def test_build_hands_the_translation_to_seldon_build(seldon_build, capsys):
 def test_credentials_never_reach_our_output(seldon_build, capsys):
     url = "https://alice:s3cret@pypi.example.com/simple"
     main(["build", "-e", f"EXTRA_INDEX_URL={url}", ".", BUILDER, "img"])
-    assert seldon_build[0]["argv"][-1] == f"EXTRA_INDEX_URL={url}"
+    assert f"EXTRA_INDEX_URL={url}" in seldon_build[0]["argv"]
     captured = capsys.readouterr()
     assert "s3cret" not in captured.out + captured.err
     assert "https://***@pypi.example.com/simple" in captured.out
+
+
+def test_application_name_and_description_become_s2i_labels(seldon_build):
+    main(["build", "-n", "Iris model", "--description", "Predicts irises", ".", BUILDER,
+          "img"])
+    argv = seldon_build[0]["argv"]
+    labels = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--label"]
+    assert labels == ["io.k8s.display-name=Iris model",
+                      f"io.openshift.s2i.build.image={BUILDER}",
+                      "io.k8s.description=Predicts irises"]
 
 
 def test_quiet_prints_nothing_of_ours(seldon_build, capsys):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from runtime.importcheck import check_import
 from runtime.processes import processes
+from runtime.seldoncore import warn_if_installed
+from runtime.standin import install_stand_in
 from runtime.wheels import runtime_wheel, wheel_dir
 from seldon_detect.app import S2I_ENV_FILE
 from seldon_detect.cnb import pyenv
@@ -63,6 +65,9 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
         with scribe.step(f"pip install {wheel.name}"):
             _install_runtime(ctx, s2i_env, env, wheel, scribe)
 
+    install_stand_in(env.prefix)
+    components = installed_components(env.prefix)
+    warn_if_installed(components, scribe)
     check_import(env.python, ctx.app_dir, config, scribe)
 
     if env_path.is_file():
@@ -74,5 +79,5 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     layers = Layers(ctx.layers_dir)
     write_launch(layers, processes())
     scribe.info("Processes: " + ", ".join(p.type for p in processes()) + " (default: web)")
-    sbom = cyclonedx(installed_components(env.prefix), config.model_name)
+    sbom = cyclonedx(components, config.model_name)
     (ctx.layers_dir / f"launch.sbom.{EXTENSION}").write_text(sbom, encoding="utf-8")

@@ -12,6 +12,8 @@ from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.launch import write_launch
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.envfile import parse_env_file
+from seldon_detect.imagemeta import FILE as METADATA_FILE
+from seldon_detect.imagemeta import image_labels
 from seldon_detect.model import resolve_model_config
 from seldon_detect.s2iscripts import script_warnings
 from seldon_detect.scribe import Scribe
@@ -36,7 +38,11 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
         scribe.detail(f"default env {key}")
     scribe.info("runtime defaults: " + ", ".join(config.launch_env))
     layer.commit({"model-name": config.model_name, "service-type": config.service_type})
+    labels = image_labels(ctx.app_dir)
+    if labels:
+        scribe.info(f"image labels from {METADATA_FILE}: " + ", ".join(labels))
     write_launch(layers, [], labels={
+        **labels,
         "io.seldon.model.name": config.model_name,
         "io.seldon.model.service-type": config.service_type,
     })

@@ -90,6 +90,7 @@ def export(
     process_type: str | None = None,
     uid: int = 1000,
     gid: int = 1000,
+    platform_labels: dict[str, str] | None = None,
 ) -> ExportResult:
     group = tomlfile.read(layers_dir / "group.toml").get("group", [])
     metadata = tomlfile.read(layers_dir / "config" / "metadata.toml")
@@ -211,7 +212,11 @@ def export(
         entry_point = image.entrypoint(metadata, process_type)
     except ValueError as err:
         raise ExportError(str(err)) from err
-    labels: dict[str, Any] = {label["key"]: label["value"] for label in metadata.get("labels", [])}
+    # the buildpacks' labels, then the platform's (seldon-s2i's s2i labels)
+    labels: dict[str, Any] = {
+        **{label["key"]: label["value"] for label in metadata.get("labels", [])},
+        **(platform_labels or {}),
+    }
     labels[image.LIFECYCLE_LABEL] = lifecycle_md
     labels[image.BUILD_LABEL] = image.build_metadata(metadata, __version__)
     labels[image.VERSIONS_LABEL] = image.versions_label(metadata, __version__)

@@ -109,11 +109,15 @@ def select(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def shell_command(layers: Path, app: str, user_args: list[str]) -> list[str]:
-    """`bash -c` that sources launch layers' profile.d scripts and `<app>/.profile` first."""
+    """`bash -c` that sources launch layers' profile.d scripts and `<app>/.profile` first.
+
+    As in the reference launcher, the first user argument is the script and the
+    others are its positional parameters (`launcher 'echo $1' hi`).
+    """
     scripts = [str(p) for p in sorted(layers.glob("*/*/profile.d/*")) if p.is_file()]
     scripts.append(f"{app}/.profile")
     sources = "".join(f"[ -f {shlex.quote(s)} ] && . {shlex.quote(s)}; " for s in scripts)
-    return ["bash", "-c", sources + "exec " + " ".join(user_args)]
+    return ["bash", "-c", sources + 'exec bash -c "$@"', "launcher", *user_args]
 
 
 def layer_dirs(plan: Mapping[str, Any]) -> list[Path]:

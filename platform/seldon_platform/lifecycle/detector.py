@@ -13,14 +13,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from seldon_detect import tomlfile
 
 from . import buildenv
 from .api import EXIT_DETECT_ERROR, EXIT_DETECT_FAIL, PhaseError
 from .descriptor import Buildpack, GroupEntry, Store, parse_order
-from .order import Detected, PlanOption, Resolution, expand, resolve
+from .order import Detected, PlanOption, Resolution, expand, resolve, unresolved
 from .paths import Paths
 
 PASS, FAIL = 0, 100
@@ -54,6 +54,7 @@ def detect(
     order = parse_order(tomlfile.read(paths.order).get("order"))
     candidates = expand(order, lambda e: store.lookup(e).order or None)
     runs: dict[tuple[str, str], DetectRun] = {}
+    unmet: list[str] = []  # why the first group whose buildpacks passed did not resolve
     with tempfile.TemporaryDirectory(prefix="detect-") as tmp:
         for group in candidates:
             buildpacks = [store.lookup(e) for e in group]
@@ -62,23 +63,27 @@ def detect(
                 done = pool.map(lambda bp: run_detect(bp, paths, environ, Path(tmp)), todo)
                 for run in done:
                     runs[(run.buildpack.id, run.buildpack.version)] = run
-            resolution = _try_group(group, buildpacks, runs)
+            passed = _passed(group, buildpacks, runs)
+            resolution = resolve(passed) if passed else None
             if resolution is not None:
                 _report(buildpacks, runs, log, environ.get("CNB_LOG_LEVEL") == "debug")
                 _write_outputs(paths, resolution, store)
                 return resolution
-    raise failure(runs)
+            if passed and not unmet:
+                unmet = unresolved(passed)
+    raise failure(runs, unmet)
 
 
-def _try_group(group, buildpacks, runs) -> Resolution | None:
+def _passed(group, buildpacks, runs) -> list[Detected]:
+    """The group's passing buildpacks; none when a required one did not pass."""
     passed = []
     for entry, bp in zip(group, buildpacks):
         run = runs[(bp.id, bp.version)]
         if run.code == PASS:
             passed.append(Detected(GroupEntry(bp.id, bp.version, entry.optional), run.options))
         elif not entry.optional:
-            return None
-    return resolve(passed) if passed else None
+            return []
+    return passed
 
 
 def run_detect(bp: Buildpack, paths: Paths, environ: Mapping[str, str], tmp: Path) -> DetectRun:
@@ -159,7 +164,7 @@ def _write_outputs(paths: Paths, resolution: Resolution, store: Store) -> None:
     os.chmod(paths.plan, 0o644)
 
 
-def failure(runs: dict[tuple[str, str], DetectRun]) -> PhaseError:
+def failure(runs: dict[tuple[str, str], DetectRun], unmet: Sequence[str] = ()) -> PhaseError:
     errored = any(r.code not in (PASS, FAIL) for r in runs.values())
     lines = ["No buildpack group passed detection:"]
     for run in runs.values():
@@ -168,6 +173,9 @@ def failure(runs: dict[tuple[str, str], DetectRun]) -> PhaseError:
         if run.code in (PASS, FAIL):
             output = output[-OUTPUT_LINES:]
         lines += [OUTPUT_INDENT + line for line in output]
-    if all(r.code == PASS for r in runs.values()):
+    if unmet:
+        lines.append("  their build plans do not fit together:")
+        lines += [OUTPUT_INDENT + line for line in unmet]
+    elif all(r.code == PASS for r in runs.values()):
         lines.append("  every buildpack passed, but their build plans do not fit together")
     return PhaseError(EXIT_DETECT_ERROR if errored else EXIT_DETECT_FAIL, "\n".join(lines))

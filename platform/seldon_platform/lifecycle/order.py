@@ -128,6 +128,24 @@ def _unmet(members) -> set[int]:
     return unmet
 
 
+def unresolved(passed: list[Detected]) -> list[str]:
+    """Why the plans of `passed` do not fit, each buildpack on its first option: one line
+    per requirement nobody provides and per provision nobody requires."""
+    members = [(d, d.options[0], True) for d in passed]
+    lines = []
+    for d, option, _ in members:
+        for r in option.requires:
+            if not _provided_before(members, d, r["name"]):
+                lines.append(f"{d.entry.id} requires {r['name']!r}, which no buildpack up to "
+                             "it provides")
+        later = members[[m[0] for m in members].index(d):]
+        for p in option.provides:
+            if not any(r["name"] == p["name"] for _, o, _ in later for r in o.requires):
+                lines.append(f"{d.entry.id} provides {p['name']!r}, which no buildpack from it "
+                             "on requires")
+    return lines
+
+
 def _provided_before(members, current, name: str) -> bool:
     for d, option, _ in members:
         if any(p["name"] == name for p in option.provides):

@@ -45,7 +45,8 @@ def _build(plan: BuildPlan) -> int:
     scribe = Scribe(quiet=plan.quiet)
     # bindings made from injections live only as long as the build
     with tempfile.TemporaryDirectory(prefix="seldon-s2i-") as workdir:
-        argv = plan.argv + binding_args(plan.injections, Path(workdir))
+        labels = [a for k, v in plan.labels.items() for a in ("--label", f"{k}={v}")]
+        argv = plan.argv + labels + binding_args(plan.injections, Path(workdir))
         for note in plan.notes:
             scribe.info(note)
         scribe.info("running: seldon-build " + shlex.join(argv))

@@ -55,6 +55,8 @@ class BuildPlan:
     notes: list[str] = field(default_factory=list)
     injections: list[Injection] = field(default_factory=list)
     quiet: bool = False
+    #: s2i's own image labels, passed as `--label` (kept out of `argv` for readability)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ def _build(operands: list[str], parsed: Parsed) -> BuildPlan:
                 raise _second_wheel_folder(given)
             else:
                 wheels = folder
-        elif name in ("environment-file", "context-dir", "ref"):
+        elif name in ("environment-file", "context-dir", "ref", "application-name",
+                      "description"):
             last[name] = given.value
         elif name == "incremental":
             last[name] = given.on
@@ -194,7 +197,19 @@ def _build(operands: list[str], parsed: Parsed) -> BuildPlan:
         notes.append(_local_source_note(copy))
     prefix = ["-q"] if quiet else ["-v"] if verbose else []
     argv = [*prefix, "build", source, "-t", tag, *options]
-    return BuildPlan(argv=argv, notes=_unique(notes), injections=injections, quiet=quiet)
+    return BuildPlan(argv=argv, notes=_unique(notes), injections=injections, quiet=quiet,
+                     labels=_s2i_labels(tag, builder_name, last))
+
+
+def _s2i_labels(tag: str, builder_name: str, last: dict[str, str | bool]) -> dict[str, str]:
+    """The labels s2i puts on every image it builds (OpenShift shows them)."""
+    labels = {
+        "io.k8s.display-name": str(last.get("application-name") or tag),
+        "io.openshift.s2i.build.image": builder_name,
+    }
+    if last.get("description"):
+        labels["io.k8s.description"] = str(last["description"])
+    return labels
 
 
 def _missing_operands(operands: list[str]) -> str:

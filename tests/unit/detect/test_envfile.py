@@ -11,6 +11,7 @@ from seldon_detect.errors import UserError
 def test_shell_style_file():
     text = """\
 # Seldon settings
+// a comment as s2i also reads it
 MODEL_NAME=MyModel
 export SERVICE_TYPE=MODEL
 

@@ -22,6 +22,12 @@ PIP = "pip install -r requirements.txt"
     ("ERROR: Cannot install a==1 and b==2 because these package versions have conflicting "
      "dependencies.\nERROR: ResolutionImpossible", 1, "the requirements conflict"),
     ("something else went wrong", 2, "failed (exit status 2)"),
+    # an old pin without wheels for this Python (scikit-learn==0.24.2 of Seldon's SKLearnServer)
+    ("Collecting scikit-learn==0.24.2\n  Downloading scikit-learn-0.24.2.tar.gz (7.5 MB)\n"
+     "  Getting requirements to build wheel: finished with status 'error'\n"
+     "  error: subprocess-exited-with-error\n"
+     "  ModuleNotFoundError: No module named 'pkg_resources'", 1,
+     "scikit-learn 0.24.2 has no wheel for Python 3.11.2 and does not build from source"),
 ])
 def test_install_failures(output, code, title):
     err = classify_install_failure(output, code, PIP, "3.11.2")
@@ -47,3 +53,11 @@ def test_install_failure_keeps_the_tail_and_mentions_python():
 ])
 def test_import_failures(output, words):
     assert words in classify_import_failure(output, "MyModel").title
+
+
+def test_a_module_seldon_core_brought_along_names_its_package():
+    # Seldon's LightGBMServer imports yaml without listing it: the s2i image had PyYAML
+    err = classify_import_failure("ModuleNotFoundError: No module named 'yaml'", "LightGBMServer")
+    assert err.title == "The model LightGBMServer cannot be imported: module 'yaml' is missing"
+    assert err.fix == ["Add PyYAML to requirements.txt: the s2i builder image had it because "
+                       "seldon-core depends on it, and this image does not install seldon-core."]

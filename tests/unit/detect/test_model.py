@@ -31,11 +31,17 @@ def test_file_settings_and_build_env_merge(tmp_path):
     app = _app(tmp_path, {"M.py": "class M: pass\n", "N.py": "class N: pass\n"})
     entries = parse_env_text("MODEL_NAME=M\nSERVICE_TYPE=router\nPIP_TRUSTED_HOST=h\n"
                              "CUSTOM=1\n", "e")
-    config = resolve_model_config(app, entries, {"MODEL_NAME": "N", "HOME": "/root",
-                                                 "GUNICORN_THREADS": "4"})
+    # as with s2i -e, every variable given to the build reaches the image, except
+    # build-only keys, the image's own process keys and secrets
+    config = resolve_model_config(app, entries, {
+        "MODEL_NAME": "N", "HOME": "/root", "PATH": "/x", "GUNICORN_THREADS": "4",
+        "OMP_NUM_THREADS": "1", "MY_SETTING": "x", "BP_DEBIAN_PACKAGES": "curl",
+        "API_TOKEN": "t0ken", "DB_URL": "postgres://u:p@db/x"})
     assert config.model_name == "N" and config.service_type == "ROUTER"
     assert config.launch_env == {"CUSTOM": "1", "GUNICORN_THREADS": "4", "MODEL_NAME": "N",
+                                 "MY_SETTING": "x", "OMP_NUM_THREADS": "1",
                                  "SERVICE_TYPE": "ROUTER"}
+    assert [w.split(" ")[0] for w in config.warnings] == ["API_TOKEN", "DB_URL"]
 
 
 def test_secrets_in_the_s2i_environment_file_are_named_and_kept_out_of_the_image(tmp_path):
