@@ -109,6 +109,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         else "seldon_runtime.worker.KeepAliveWorker",
         "timeout": timeout,
         "keepalive": settings.keepalive,
+        "backlog": settings.backlog,
+        "graceful_timeout": settings.graceful_timeout,
         "max_requests": settings.max_requests,
         "max_requests_jitter": settings.max_requests_jitter,
         "loglevel": level,
