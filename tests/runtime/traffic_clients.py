@@ -4,6 +4,7 @@ tells a refused or unanswered request from one cut off in the middle of its resp
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 import time
@@ -44,23 +45,45 @@ def stalled(port: int, kind: str) -> socket.socket:
 
 
 class Drip(threading.Thread):
-    """Sends a request one byte per `interval` seconds until the server hangs up."""
+    """`count` connections, each sending a request one byte per `interval` seconds until the
+    server hangs up; `closed_after` holds the seconds until each was closed."""
 
-    def __init__(self, port: int, interval: float):
+    def __init__(self, port: int, interval: float, count: int = 1):
         super().__init__(daemon=True)
-        self.sock = connect(port)
+        self.socks = [connect(port) for _ in range(count)]
         self.interval = interval
-        self.closed_after: float | None = None
+        self.closed_after: list[float] = []
 
     def run(self) -> None:
         started = time.monotonic()
+        open_socks = list(self.socks)
         for byte in request_bytes({"data": {"ndarray": [[0]] * 100}}):
-            try:
-                self.sock.send(bytes([byte]))
-            except OSError:
-                self.closed_after = time.monotonic() - started
+            for sock in list(open_socks):
+                try:
+                    sock.send(bytes([byte]))
+                except OSError:
+                    self.closed_after.append(time.monotonic() - started)
+                    open_socks.remove(sock)
+            if not open_socks:
                 return
             time.sleep(self.interval)
+
+
+def all_closed_by_server(socks: list, within: float) -> int:
+    """How many of `socks` the server closes (EOF or reset) within `within` seconds."""
+    deadline = time.monotonic() + within
+    waiting, closed = list(socks), 0
+    while waiting and time.monotonic() < deadline:
+        readable, _, _ = select.select(waiting, [], [], max(0.0, deadline - time.monotonic()))
+        for sock in readable:
+            try:
+                data = sock.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                closed += 1
+                waiting.remove(sock)
+    return closed
 
 
 def read_response(sock: socket.socket) -> tuple[int, bytes, bool]:
