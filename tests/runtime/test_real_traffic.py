@@ -123,3 +123,55 @@ def test_without_preload_each_worker_loads(server_factory):
     server = server_factory("Preloaded", "--workers", "2")
     body = server.post("/predict", SMALL).json()["jsonData"]
     assert body["loaded_in"] == body["pid"] != server.proc.pid
+
+
+def _exchange(port: int, data: bytes, wait: float = 0.3) -> bytes:
+    sock = connect(port)
+    sock.sendall(data)
+    time.sleep(wait)
+    sock.settimeout(2)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except OSError:
+        pass
+    sock.close()
+    return received
+
+
+def test_http_details_of_the_worker(server_factory):
+    server = server_factory("Identity", "--keepalive", "1")
+    port = int(server.url.rsplit(":", 1)[1])
+    one = request_bytes(SMALL)
+    # two pipelined requests in one packet: two answers, in order, on one connection
+    answer = _exchange(port, one + one)
+    assert answer.count(b"HTTP/1.1 200 OK") == 2 and answer.count(b'"ndarray":[[0]]') == 2
+    # chunked body, de-chunked for the app
+    body = b'{"data":{"ndarray":[[7]]}}'
+    chunked = (b"POST /predict HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+               b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+               + b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+    assert b'"ndarray":[[7]]' in _exchange(port, chunked)
+    # Expect: 100-continue gets its interim answer before the body is sent
+    head, _, rest = one.partition(b"\r\n\r\n")
+    sock = connect(port)
+    sock.sendall(head + b"\r\nExpect: 100-continue\r\n\r\n")
+    assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+    sock.sendall(rest)
+    assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
+    sock.close()
+    # garbage and oversized heads are answered and closed
+    assert _exchange(port, b"NOT HTTP AT ALL\r\n\r\n").startswith(b"HTTP/1.1 400")
+    huge = b"GET /health/ping HTTP/1.1\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n"
+    assert _exchange(port, huge).startswith(b"HTTP/1.1 431")
+    # HEAD gets the headers only
+    answer = _exchange(port, b"HEAD /health/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 405") and answer.endswith(b"\r\n\r\n")
+
+
+def test_access_log_lines(server_factory):
+    server = server_factory("Identity", "--access-log")
+    assert server.post("/predict?x=1", SMALL).status_code == 200
+    time.sleep(0.2)
+    assert '"POST /predict?x=1 HTTP/1.1" 200' in server.log()

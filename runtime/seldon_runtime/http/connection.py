@@ -72,7 +72,7 @@ class Connection:
         if self.phase <= HEAD:
             self.head_bytes += len(data)
         self.parser.feed_data(data)
-        if self.phase == HEAD and self.head_bytes > MAX_HEAD_BYTES:
+        if self.head_bytes > MAX_HEAD_BYTES and (self.phase == HEAD or self.oversized):
             raise HeadTooLarge
 
     # -- httptools callbacks ---------------------------------------------------------
@@ -93,6 +93,14 @@ class Connection:
         self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
+        size = len(self.url) + sum(len(n) + len(v) + 4 for n, v in self.headers)
+        if size > MAX_HEAD_BYTES:  # it came in one piece: answered 431 by the worker
+            self.head_bytes = size
+            self.oversized = self.closing = True
+            self.phase = QUEUED
+            self.deadline = NEVER
+            return
+        self.head_bytes = 0
         parser = self.parser
         environ = wsgi.request_environ(
             self.base, parser.get_method(), self.url, self.headers,
