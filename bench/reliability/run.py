@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(REPO / "bench" / "runtime"), str(REPO / "tests" / "runtime")]
+sys.path[:0] = [str(REPO / "bench" / "runtime"), str(REPO / "tests")]
 
 import anchor_venv  # noqa: E402
 from traffic_clients import Drip, Steady, all_closed_by_server, stalled  # noqa: E402
