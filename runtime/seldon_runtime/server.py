@@ -134,10 +134,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 class _Master(Arbiter):
     """gunicorn's master; a shutdown also starts the gRPC drain at once, so both overlap."""
 
-    early_stop: list = []
-
     def stop(self, graceful: bool = True) -> None:
-        children.stop(self.early_stop)
+        children.stop(self.app.early_stop)
         super().stop(graceful)
 
 
@@ -150,10 +148,8 @@ class RestServer(BaseApplication):
         super().__init__()
 
     def run(self) -> None:  # BaseApplication.run, with our master
-        master = _Master(self)
-        master.early_stop = self.early_stop
         try:
-            master.run()
+            _Master(self).run()
         except RuntimeError as exc:
             print(f"\nError: {exc}\n", file=sys.stderr)
             sys.exit(1)

@@ -125,7 +125,7 @@ class KeepAliveWorker(base.Worker):
                 continue
             if mask & _WRITE:
                 self._flush(conn)
-            if mask & _READ and conn.fd in self.conns:
+            if mask & _READ and self.conns.get(conn.fd) is conn:
                 self._read(conn)
 
     # -- connections -------------------------------------------------------------------
