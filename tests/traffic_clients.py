@@ -167,3 +167,22 @@ class Steady(threading.Thread):
             sock = None
         if sock is not None:
             sock.close()
+
+
+class Crowd:
+    """`count` Steady clients started together; `finish()` stops them and sums their outcomes."""
+
+    def __init__(self, port: int, body: dict, count: int):
+        self.clients = [Steady(port, body) for _ in range(count)]
+        for client in self.clients:
+            client.start()
+
+    def answered(self) -> int:
+        return sum(c.outcomes["ok"] for c in self.clients)
+
+    def finish(self) -> Counter:
+        for client in self.clients:
+            client.stop.set()
+        for client in self.clients:
+            client.join(15)
+        return sum((c.outcomes for c in self.clients), start=Counter())

@@ -28,14 +28,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "bench" / "runtime"), str(REPO / "tests")]
 
 import anchor_venv  # noqa: E402
-from traffic_clients import Drip, Steady, all_closed_by_server, stalled  # noqa: E402
+from traffic_clients import Crowd, Drip, Steady, all_closed_by_server, stalled  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("throughput", REPO / "bench/runtime/run.py")
 throughput = importlib.util.module_from_spec(_spec)
@@ -114,10 +113,8 @@ def stalls(kind: str, work: Path, anchor: Path, seconds: float) -> list[str]:
 
 def sigterm(kind: str, work: Path, anchor: Path, after: int) -> str:
     server, port = start(kind, work, anchor)
-    clients = [Steady(port, SMALL) for _ in range(4)]
-    for c in clients:
-        c.start()
-    while sum(c.outcomes["ok"] for c in clients) < after:
+    crowd = Crowd(port, SMALL, 4)
+    while crowd.answered() < after:
         time.sleep(0.05)
     started = time.monotonic()
     server.proc.send_signal(signal.SIGTERM)
@@ -128,10 +125,7 @@ def sigterm(kind: str, work: Path, anchor: Path, after: int) -> str:
         exited = "> 60 (killed)"
         server.stop()
     time.sleep(0.5)
-    for c in clients:
-        c.stop.set()
-        c.join(15)
-    total = sum((c.outcomes for c in clients), start=Counter())
+    total = crowd.finish()
     other = sum(v for k, v in total.items() if k not in ("ok", "refused", "unanswered",
                                                           "partial"))
     return (f"| {kind} | {total['ok']} | {total['refused']} | {total['unanswered']} | "

@@ -36,26 +36,22 @@ def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "t", "yes", "y", "on")
 
 
-def _env_int(name: str, default: int | None) -> int | None:
+def _env_number(name: str, default, kind: type, what: str):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise SystemExit(
-            f"error: environment variable {name}={value!r} is not an integer"
-        ) from None
+        raise SystemExit(f"error: environment variable {name}={value!r} is not {what}") from None
+
+
+def _env_int(name: str, default: int | None) -> int | None:
+    return _env_number(name, default, int, "an integer")
 
 
 def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise SystemExit(f"error: environment variable {name}={value!r} is not a number") from None
+    return _env_number(name, default, float, "a number")
 
 
 def _flag_bool(value: str) -> bool:

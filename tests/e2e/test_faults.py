@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 
 import pytest
 import requests
@@ -84,23 +83,18 @@ def test_killed_worker_is_replaced_and_requests_keep_working(images, runner, eng
 @pytest.mark.images("metrics-tags")
 def test_podman_stop_under_load_cuts_no_response_in_the_middle(images, runner, engine):
     """`stop` (SIGTERM, SIGKILL after the timeout) while clients send requests back to back."""
-    from traffic_clients import Steady
+    from traffic_clients import Crowd
 
     container = runner.serve(images.image("metrics-tags").image,
                              env={"GUNICORN_WORKERS": "2"})
     port = container.ports[HTTP]
-    clients = [Steady(port, example_request("metrics-tags")) for _ in range(3)]
-    for client in clients:
-        client.start()
+    crowd = Crowd(port, example_request("metrics-tags"), 3)
     time.sleep(2)
     started = time.monotonic()
     engine.run("stop", "--time", str(int(GRACE)), container.id, capture=True)
     took = time.monotonic() - started
     time.sleep(0.3)
-    for client in clients:
-        client.stop.set()
-        client.join(15)
-    outcomes = sum((c.outcomes for c in clients), start=Counter())
+    outcomes = crowd.finish()
     assert outcomes["partial"] == 0, outcomes
     assert outcomes["ok"] > 50, outcomes
     # refused, or (through the engine's port forwarder) closed before any byte: never cut

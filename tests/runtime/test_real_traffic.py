@@ -10,11 +10,11 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from collections import Counter
 
 import requests
 from conftest import start_server
 from traffic_clients import (
+    Crowd,
     Drip,
     Steady,
     all_closed_by_server,
@@ -52,9 +52,7 @@ def test_stalled_clients_never_block_a_good_client(server_factory):
 def test_sigterm_under_load_answers_what_it_received_and_exits_within_the_grace(tmp_path):
     server = start_server(tmp_path, "Sleepy", "--workers", "2", "--graceful-timeout", "5")
     port = int(server.url.rsplit(":", 1)[1])
-    clients = [Steady(port, {"data": {"ndarray": [[0.002]]}}) for _ in range(4)]
-    for client in clients:
-        client.start()
+    crowd = Crowd(port, {"data": {"ndarray": [[0.002]]}}, 4)
     slow = connect(port)
     time.sleep(1.0)
     slow.sendall(request_bytes({"data": {"ndarray": [[1.5]]}}))  # in flight at SIGTERM
@@ -68,10 +66,7 @@ def test_sigterm_under_load_answers_what_it_received_and_exits_within_the_grace(
         raise AssertionError(f"still running after the grace period:\n{server.log()}") from None
     exited = time.monotonic() - started
     time.sleep(0.3)
-    for client in clients:
-        client.stop.set()
-        client.join(10)
-    outcomes = sum((c.outcomes for c in clients), start=Counter())
+    outcomes = crowd.finish()
     assert outcomes["partial"] == 0, outcomes
     assert outcomes["ok"] > 100 and outcomes["refused"] > 0, outcomes
     assert set(outcomes) <= {"ok", "refused", "unanswered"}, outcomes

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import socket
 import struct
-import sys
 import threading
 import time
 from collections import Counter
 
 import grpc
-import pytest
 
 from .conftest import client
-from .processes import Runtime
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
@@ -41,23 +38,8 @@ def half_sent_call() -> bytes:
             + frame(0, 0, 1, message))
 
 
-@pytest.fixture
-def runtime(tmp_path):
-    started = []
-
-    def start(*args):
-        rt = Runtime(tmp_path, [sys.executable, "-m", "seldon_runtime", "GrpcModels.Everything",
-                                *args])
-        started.append(rt)
-        return rt
-
-    yield start
-    for rt in started:
-        rt.stop()
-
-
 def test_stalled_http2_clients_do_not_hold_the_server(runtime, generated):
-    rt = runtime()
+    rt = runtime("GrpcModels.Everything")
     rt.wait_rest()
     stub = client(rt.channel(), generated)
     stalled = []
@@ -76,7 +58,7 @@ def test_stalled_http2_clients_do_not_hold_the_server(runtime, generated):
 
 
 def test_sigterm_lets_calls_in_flight_finish_and_exits_within_the_grace(runtime, generated):
-    rt = runtime("--graceful-timeout", "5")
+    rt = runtime("GrpcModels.Everything", "--graceful-timeout", "5")
     rt.wait_rest()
     stub = client(rt.channel(), generated)
     outcomes: Counter = Counter()
