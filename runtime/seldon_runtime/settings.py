@@ -36,22 +36,22 @@ def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "t", "yes", "y", "on")
 
 
-def _env_number(name: str, default, kind: type, what: str):
+def _env_number(name: str, default, kind: type, problem: str):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
         return kind(value)
     except ValueError:
-        raise SystemExit(f"error: environment variable {name}={value!r} is not {what}") from None
+        raise SystemExit(f"error: environment variable {name}={value!r} {problem}") from None
 
 
 def _env_int(name: str, default: int | None) -> int | None:
-    return _env_number(name, default, int, "an integer")
+    return _env_number(name, default, int, "is not an integer")
 
 
 def _env_float(name: str, default: float) -> float:
-    return _env_number(name, default, float, "a number")
+    return _env_number(name, default, float, "is not a number")
 
 
 def _flag_bool(value: str) -> bool:
