@@ -11,7 +11,12 @@ import os
 from dataclasses import dataclass
 from typing import Sequence
 
-from .http.limits import DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
+from .http.limits import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
+)
 from .parameters import parse_bool
 
 SERVICE_TYPES = (
@@ -24,7 +29,6 @@ SERVICE_TYPES = (
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_TIMEOUT = 60
-DEFAULT_MAX_BODY = 100 * 1024 * 1024
 DEFAULT_GRACEFUL_TIMEOUT = 20  # below Kubernetes' default terminationGracePeriodSeconds (30)
 DEFAULT_BACKLOG = 64
 

@@ -37,7 +37,7 @@ class Connection:
     __slots__ = (
         "sock", "fd", "remote", "base", "limits", "parser", "phase", "deadline", "head_bytes",
         "url", "headers", "environ", "body", "body_size", "oversized", "ready", "out",
-        "closing", "served",
+        "closing",
     )
 
     def __init__(self, sock: Any, remote: tuple, base: dict, limits: Limits, now: float):
@@ -59,7 +59,6 @@ class Connection:
         self.ready: deque = deque()  # (environ, keep_alive) of complete requests
         self.out = b""  # response bytes the socket did not take yet
         self.closing = False  # no more requests are read
-        self.served = 0
 
     def feed(self, data: bytes) -> None:
         """Parse `data`; complete requests land in `ready`.
