@@ -36,7 +36,7 @@ from datetime import timedelta
 from typing import Any
 
 from gunicorn.workers import base
-from httptools import HttpParserError
+from httptools import HttpParserError, HttpParserUpgrade
 
 from .http import limits as limits_mod
 from .http import wsgi
@@ -197,7 +197,14 @@ class KeepAliveWorker(base.Worker):
         except HeadTooLarge:
             self._reject(conn, _HEAD_TOO_LARGE)
             return
-        except HttpParserError:  # includes upgrade requests, which are not served
+        except HttpParserUpgrade:
+            # e.g. curl --http2 asking for h2c: answered over HTTP/1.1, then closed (a body
+            # would follow the headers unparsed, so only body-less requests are served)
+            conn.closing = True
+            if any(env.get("CONTENT_LENGTH", "0") != "0" for env, _ in conn.ready):
+                self._reject(conn, _BAD_REQUEST)
+                return
+        except HttpParserError:
             self._reject(conn, _BAD_REQUEST)
             return
         if conn.out:  # 100 Continue
@@ -280,9 +287,11 @@ class KeepAliveWorker(base.Worker):
             self._close(conn)
             return False
         if sent < len(data):
+            # Nothing more is read from a client that does not read its answers, so it
+            # cannot queue requests without bound.
             conn.out = data[sent:]
             conn.deadline = time.monotonic() + self.limits.body_timeout
-            self.selector.modify(conn.sock, _READ | _WRITE, conn)
+            self.selector.modify(conn.sock, _WRITE, conn)
         elif conn.closing and not conn.ready:
             self._close(conn)
             return False

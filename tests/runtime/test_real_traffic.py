@@ -8,6 +8,7 @@ are in bench/reliability.
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import time
 
@@ -75,6 +76,29 @@ def test_sigterm_under_load_answers_what_it_received_and_exits_within_the_grace(
     assert 1.0 < exited < 5 + 1, exited  # waited for the slow request, not for the grace
     log = server.log()
     assert "Traceback" not in log, log
+
+
+def test_a_client_that_does_not_read_its_answer_holds_nobody(server_factory):
+    server = server_factory("Identity", "--body-timeout", "1")
+    port = int(server.url.rsplit(":", 1)[1])
+    reader = socket.socket()
+    reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    reader.connect(("127.0.0.1", port))
+    big = request_bytes({"strData": "x" * 16_000_000})
+    reader.sendall(big)  # its 16 MB answer does not fit in the socket buffers
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert server.post("/predict", SMALL).status_code == 200
+    assert time.monotonic() - started < 0.5
+    time.sleep(2)  # past the body timeout: the stalled answer is dropped
+    reader.settimeout(5)
+    received = 0
+    try:
+        while chunk := reader.recv(1 << 20):
+            received += len(chunk)
+    except OSError:
+        pass
+    assert received < len(big)
 
 
 def test_connections_beyond_the_limit_are_refused(server_factory):
@@ -160,6 +184,11 @@ def test_http_details_of_the_worker(server_factory):
     assert _exchange(port, b"NOT HTTP AT ALL\r\n\r\n").startswith(b"HTTP/1.1 400")
     huge = b"GET /health/ping HTTP/1.1\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n"
     assert _exchange(port, huge).startswith(b"HTTP/1.1 431")
+    # an h2c upgrade offer is answered over HTTP/1.1 (curl --http2 sends one)
+    offer = (b"GET /health/ping HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+             b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+    answer = _exchange(port, offer)
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b"pong")
     # HEAD gets the headers only
     answer = _exchange(port, b"HEAD /health/ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 405") and answer.endswith(b"\r\n\r\n")
