@@ -2,7 +2,7 @@
 
 Used by the runtime benchmark and by the compatibility tests. seldon-core
 1.18.2 is the last release that installs on Python 3.11; its gunicorn 20.1
-imports `pkg_resources`, hence `setuptools<70`. orjson is added so that
+imports `pkg_resources`, hence `setuptools<70`. orjson and httptools are added so that
 seldon_runtime (put on PYTHONPATH, not installed) runs there too.
 """
 
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REQUIREMENTS = ("seldon-core==1.18.2", "setuptools<70", "orjson>=3.6")
+REQUIREMENTS = ("seldon-core==1.18.2", "setuptools<70", "orjson>=3.6", "httptools>=0.5")
 
 
 def cache_root() -> Path:

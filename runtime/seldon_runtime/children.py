@@ -65,3 +65,24 @@ def stop(pids: list[int | None]) -> None:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+def wait(pids: list[int | None], timeout: float) -> None:
+    """Reap the children in `pids`, SIGKILLing those still running after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    for pid in filter(None, pids):
+        while True:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            if time.monotonic() >= deadline:
+                log.warning("process %d did not stop in time: killed", pid)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                deadline = float("inf")  # reap it below, whatever that takes
+            time.sleep(0.05)

@@ -9,13 +9,16 @@ killing a slow load.
 from __future__ import annotations
 
 import logging
+import math
 import os
+import sys
 import threading
 from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
-from . import annotations, children
+from . import annotations, children, preload
 from .component import Component
 from .dataplane import UNKNOWN_IMAGE, DataPlane, PlaneConfig
 from .errors import is_not_implemented
@@ -112,6 +115,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         else "seldon_runtime.worker.KeepAliveWorker",
         "timeout": timeout,
         "keepalive": settings.keepalive,
+        "backlog": settings.backlog,
+        "graceful_timeout": max(1, math.ceil(settings.graceful_timeout)),  # gunicorn: an int
         "max_requests": settings.max_requests,
         "max_requests_jitter": settings.max_requests_jitter,
         "loglevel": level,
@@ -129,12 +134,28 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+class _Master(Arbiter):
+    """gunicorn's master; a shutdown also starts the gRPC drain at once, so both overlap."""
+
+    def stop(self, graceful: bool = True) -> None:
+        children.stop(self.app.early_stop)
+        super().stop(graceful)
+
+
 class RestServer(BaseApplication):
-    def __init__(self, component: Component, settings: Settings):
+    def __init__(self, component: Component, settings: Settings, early_stop: list | None = None):
         self.component = component
         self.settings = settings
         self.options = gunicorn_options(settings)
+        self.early_stop = early_stop or []
         super().__init__()
+
+    def run(self) -> None:  # BaseApplication.run, with our master
+        try:
+            _Master(self).run()
+        except RuntimeError as exc:
+            print(f"\nError: {exc}\n", file=sys.stderr)
+            sys.exit(1)
 
     def load_config(self) -> None:
         for key, value in self.options.items():
@@ -166,14 +187,26 @@ def serve(component: Component, settings: Settings) -> None:
     side = [metrics_server.start_process(settings.host, settings.metrics_port, paths)]
     master = os.getpid()
     try:
-        side.append(getattr(_start_grpc(component, settings), "pid", None))
+        if settings.preload:
+            _preload(component)
+        grpc_pid = getattr(_start_grpc(component, settings), "pid", None)
+        side.append(grpc_pid)
         side.append(_start_custom_service(component))
-        RestServer(component, settings).run()
+        RestServer(component, settings, early_stop=[grpc_pid]).run()
     finally:
         # gunicorn workers leave through this frame too (SystemExit from the
         # fork): only the master stops the side processes.
         if os.getpid() == master:
             children.stop(side)
+            children.wait(side, settings.graceful_timeout)
+
+
+def _preload(component: Component) -> None:
+    """`load()` once here, before the forks; the workers then skip it (see preload.py)."""
+    if component.load is not None:
+        preload.load_shared(lambda: call_load(component))
+        component.load = None
+    log.info("--preload: the model is loaded once and shared by every worker")
 
 
 def _start_custom_service(component: Component) -> int | None:

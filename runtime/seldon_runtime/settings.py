@@ -11,6 +11,12 @@ import os
 from dataclasses import dataclass
 from typing import Sequence
 
+from .http.limits import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
+)
 from .parameters import parse_bool
 
 SERVICE_TYPES = (
@@ -23,7 +29,8 @@ SERVICE_TYPES = (
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_TIMEOUT = 60
-DEFAULT_MAX_BODY = 100 * 1024 * 1024
+DEFAULT_GRACEFUL_TIMEOUT = 20  # below Kubernetes' default terminationGracePeriodSeconds (30)
+DEFAULT_BACKLOG = 64
 
 
 def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
@@ -33,16 +40,22 @@ def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "t", "yes", "y", "on")
 
 
-def _env_int(name: str, default: int | None) -> int | None:
+def _env_number(name: str, default, kind: type, problem: str):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise SystemExit(
-            f"error: environment variable {name}={value!r} is not an integer"
-        ) from None
+        raise SystemExit(f"error: environment variable {name}={value!r} {problem}") from None
+
+
+def _env_int(name: str, default: int | None) -> int | None:
+    return _env_number(name, default, int, "is not an integer")
+
+
+def _env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "is not a number")
 
 
 def _flag_bool(value: str) -> bool:
@@ -88,6 +101,12 @@ class Settings:
     max_body_size: int = DEFAULT_MAX_BODY
     host: str = "0.0.0.0"
     metrics_path: str = "/metrics"
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    backlog: int = DEFAULT_BACKLOG
+    graceful_timeout: float = DEFAULT_GRACEFUL_TIMEOUT
+    preload: bool = False
 
 
 def parser() -> argparse.ArgumentParser:
@@ -174,7 +193,41 @@ def parser() -> argparse.ArgumentParser:
         help="largest accepted request body in bytes; larger ones get 413",
     )
     p.add_argument("--host", default=os.environ.get("SELDON_HOST", "0.0.0.0"))
+    _traffic_flags(p)
     return p
+
+
+def _traffic_flags(p: argparse.ArgumentParser) -> None:
+    """Slow clients, overload and shutdown (docs/runtime.md, "Under real traffic")."""
+    p.add_argument(
+        "--header-timeout", type=float,
+        default=_env_float("SELDON_HEADER_TIMEOUT", DEFAULT_HEADER_TIMEOUT),
+        help="seconds from a request's first byte to the end of its headers; then it is closed",
+    )
+    p.add_argument(
+        "--body-timeout", type=float,
+        default=_env_float("SELDON_BODY_TIMEOUT", DEFAULT_BODY_TIMEOUT),
+        help="seconds from the end of a request's headers to the end of its body; then it is"
+        " closed (also how long a response may stall while it is sent)",
+    )
+    p.add_argument(
+        "--max-connections", type=int,
+        default=_env_int("SELDON_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
+        help="open connections per REST worker; more are refused",
+    )
+    p.add_argument(
+        "--backlog", type=int, default=_env_int("SELDON_BACKLOG", DEFAULT_BACKLOG),
+        help="connections the kernel queues while every REST worker is busy",
+    )
+    p.add_argument(
+        "--graceful-timeout", type=float,
+        default=_env_float("SELDON_GRACEFUL_TIMEOUT", DEFAULT_GRACEFUL_TIMEOUT),
+        help="seconds a SIGTERM leaves the server to answer what it received before it exits",
+    )
+    p.add_argument(
+        "--preload", nargs="?", type=_flag_bool, const=True, default=env_bool("SELDON_PRELOAD"),
+        help="load the model once before the workers fork and share its memory",
+    )
 
 
 class UnknownArgs(Exception):

@@ -77,3 +77,20 @@ def client(channel, generated, port=None):
            for name in ("Generic", "Model", "Router", "Transformer", "OutputTransformer",
                         "Combiner", "Seldon")},
     )
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    """Start `python -m seldon_runtime MODEL ARGS` on free ports; stopped at the end."""
+    from .processes import Runtime
+
+    started = []
+
+    def start(model, *args, **kwargs):
+        rt = Runtime(tmp_path, [sys.executable, "-m", "seldon_runtime", model, *args], **kwargs)
+        started.append(rt)
+        return rt
+
+    yield start
+    for rt in started:
+        rt.stop()

@@ -15,20 +15,6 @@ from .conftest import client
 from .processes import Runtime, alive, children_of, free_port
 
 
-@pytest.fixture
-def runtime(tmp_path):
-    started = []
-
-    def start(model, *args, **kwargs):
-        rt = Runtime(tmp_path, [sys.executable, "-m", "seldon_runtime", model, *args], **kwargs)
-        started.append(rt)
-        return rt
-
-    yield start
-    for rt in started:
-        rt.stop()
-
-
 def test_workers_threads_load_metrics_and_clean_shutdown(runtime, generated):
     rt = runtime("GrpcModels.Everything", "--grpc-workers", "2", "--grpc-threads", "2")
     rt.wait_rest()

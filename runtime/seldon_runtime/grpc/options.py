@@ -20,6 +20,7 @@ class GrpcOptions:
     threads: int = 1  # concurrent calls into the model per process
     max_message_size: int | None = None  # bytes; None keeps grpc's defaults
     host: str = "0.0.0.0"
+    grace: float = 5.0  # seconds calls in flight get to finish at shutdown
 
     def channel_options(self) -> list[tuple[str, int]]:
         # SO_REUSEPORT lets every worker process listen on the same port.

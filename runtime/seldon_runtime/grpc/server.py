@@ -41,7 +41,6 @@ from .status import REASON_KEY, Failure
 
 log = logging.getLogger(__name__)
 
-GRACE_SECONDS = 5.0
 PARENT_POLL_SECONDS = 1.0
 # A worker that dies sooner than this after starting is restarted after a
 # growing delay, so a model that crashes at once does not spin the CPU.
@@ -165,7 +164,8 @@ async def serve(servicer: SeldonServicer, options: GrpcOptions, parent: int = 0)
             if parent and os.getppid() != parent:
                 log.warning("gRPC: the runtime's main process is gone; stopping")
                 break
-    await server.stop(GRACE_SECONDS)
+    log.info("gRPC: stopping (pid %d), calls in flight get %.0fs", os.getpid(), options.grace)
+    await server.stop(options.grace)
 
 
 def make_servicer(component: Any, settings: Any) -> SeldonServicer:
@@ -202,6 +202,8 @@ def options_from(settings: Any) -> GrpcOptions:
         threads=max(1, settings.grpc_threads),
         max_message_size=max_message_size(annotations.read()),
         host=settings.host,
+        # the runtime's main process waits graceful_timeout for the gRPC side as a whole
+        grace=max(settings.graceful_timeout - 1.0, 0.0),
     )
 
 
@@ -273,6 +275,7 @@ def _supervise(make: Callable[[], SeldonServicer], options: GrpcOptions, parent:
             os.waitpid(pid, 0)
         except ChildProcessError:
             pass
+        multiproc.mark_process_dead(pid)
 
 
 def _exit_reason(status: int) -> str:
