@@ -34,7 +34,9 @@ def pack_command(
     default_process: str | None = None,
 ) -> list[str]:
     cmd = [pack, "build", tag, "--builder", builder_image, "--path", str(path)]
-    cmd += ["--pull-policy", "if-not-present"]
+    # The builder is our own, made on this machine: trusting it lets pack run its
+    # lifecycle directly instead of pulling the separate buildpacksio/lifecycle image.
+    cmd += ["--pull-policy", "if-not-present", "--trust-builder"]
     if env_file:
         cmd += ["--env-file", str(env_file)]
     for binding in bindings:

@@ -172,6 +172,7 @@ def test_pack_command_keeps_secrets_out_of_argv(tmp_path):
         default_process="rest",
     )
     assert cmd[:4] == ["pack", "build", "img:1", "--builder"]
+    assert "--trust-builder" in cmd  # else pack pulls buildpacksio/lifecycle for the phases
     assert "--env-file" in cmd and not any(c.startswith("--env=") or c == "-e" for c in cmd)
     assert f"{tmp_path / 'pip'}:/platform/bindings/pip:ro" in cmd
     assert f"{tmp_path / 'whl'}:/whl:ro" in cmd
