@@ -126,7 +126,7 @@ def debian_packages(source: Path, values: dict) -> dict:
 # line, an `assemble` that copies image_metadata.json for labels, and model code
 # importing seldon_core. The files are ours.
 SELDON_REPO_SHAPE = ("seldon-s2i build -E environment -e OMP_NUM_THREADS=1 . "
-                     "seldonio/seldon-core-s2i-python38:1.18.2 <my-image-name>")
+                     "seldonio/seldon-core-s2i-python3:1.18.2 <my-image-name>")
 SHAPED_MODEL = """\
 import os
 

@@ -19,7 +19,7 @@ def test_labels_from_image_metadata_and_s2i(images, engine):
     assert labels["name"] == "Shaped Model" and labels["vendor"] == "e2e"
     assert labels["version"] == "0.3"
     assert labels["io.k8s.display-name"] == build.image
-    assert labels["io.openshift.s2i.build.image"] == "seldonio/seldon-core-s2i-python38:1.18.2"
+    assert labels["io.openshift.s2i.build.image"] == "seldonio/seldon-core-s2i-python3:1.18.2"
     assert "`cp image_metadata.json /tmp/.s2i/image_metadata.json`: done" in \
         " ".join(build.log.split())
 

@@ -15,7 +15,10 @@ PTH = "seldon-core-stand-in.pth"
 def install_stand_in(prefix: Path) -> Path | None:
     """Write the `.pth` next to the installed runtime; its path, or None without one."""
     for package in sorted(prefix.glob("lib/python*/site-packages/seldon_runtime")):
-        pth = package.parent / PTH
-        pth.write_text(f"{package / 'compat'}\n", encoding="utf-8")
+        pth, text = package.parent / PTH, f"{package / 'compat'}\n"
+        # unchanged bytes are not rewritten: a new mtime would make the exporter
+        # re-tar the whole reused environment layer
+        if not pth.is_file() or pth.read_text(encoding="utf-8") != text:
+            pth.write_text(text, encoding="utf-8")
         return pth
     return None
