@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -195,16 +195,31 @@ class DataPlane:
                 return False, None
             raise
 
+    def _whole_message(
+        self, which: str, msg: Any, method: str, status: Callable[[Any], int] = lambda _: 200
+    ) -> tuple[int, Any] | None:
+        """The `{which}_rest` or `{which}_raw` hook, which take the whole message.
+
+        None when the class has neither, or its `*_raw` says it is not
+        implemented: the caller falls back to the hook on the decoded array.
+        """
+        rest = getattr(self.c, f"{which}_rest")
+        if rest is not None:
+            return 200, rest(msg)
+        raw = getattr(self.c, f"{which}_raw")
+        if raw is not None:
+            done, resp = self._try(raw, msg)
+            if done:
+                return status(resp), self._raw_response(resp, method)
+        return None
+
     # -- endpoints -------------------------------------------------------------------
 
     def predict(self, msg: Any) -> tuple[int, Any]:
         c = self.c
-        if c.predict_rest is not None:
-            return 200, c.predict_rest(msg)
-        if c.predict_raw is not None:
-            done, resp = self._try(c.predict_raw, msg)
-            if done:
-                return _http_status(resp), self._raw_response(resp, "predict")
+        answered = self._whole_message("predict", msg, "predict", _http_status)
+        if answered is not None:
+            return answered
         X, names, mirror = decode_message(msg)
         result: Any = []
         if c.predict is not None:
@@ -224,18 +239,12 @@ class DataPlane:
         raise SeldonMicroserviceException(f"Invalid request data type: {raw!r}")
 
     def _transform(self, msg: Any, which: str, method: str) -> tuple[int, Any]:
-        c = self.c
-        rest = getattr(c, f"{which}_rest")
-        if rest is not None:
-            return 200, rest(msg)
-        raw = getattr(c, f"{which}_raw")
-        if raw is not None:
-            done, resp = self._try(raw, msg)
-            if done:
-                return 200, self._raw_response(resp, method)
+        answered = self._whole_message(which, msg, method)
+        if answered is not None:
+            return answered
         X, names, mirror = decode_message(msg)
         result: Any = X
-        func = getattr(c, which)
+        func = getattr(self.c, which)
         if func is not None:
             try:
                 result = func(X, names, msg.get("meta"))
@@ -266,12 +275,9 @@ class DataPlane:
 
     def route(self, msg: Any) -> tuple[int, Any]:
         c = self.c
-        if c.route_rest is not None:
-            return 200, c.route_rest(msg)
-        if c.route_raw is not None:
-            done, resp = self._try(c.route_raw, msg)
-            if done:
-                return 200, self._raw_response(resp, "router")
+        answered = self._whole_message("route", msg, "router")
+        if answered is not None:
+            return answered
         X, names, mirror = decode_message(msg)
         if c.route is None:
             raise SeldonMicroserviceException("Route not defined")
@@ -291,12 +297,9 @@ class DataPlane:
             messages = msg
         else:
             raise SeldonMicroserviceException(f"Invalid request data type: {msg}")
-        if c.aggregate_rest is not None:
-            return 200, c.aggregate_rest(msg)
-        if c.aggregate_raw is not None:
-            done, resp = self._try(c.aggregate_raw, msg)
-            if done:
-                return 200, self._raw_response(resp, "aggregate")
+        answered = self._whole_message("aggregate", msg, "aggregate")
+        if answered is not None:
+            return answered
         if not messages:
             raise SeldonMicroserviceException("Aggregate request has no messages")
         decoded = [decode_message(m) for m in messages]

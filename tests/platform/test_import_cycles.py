@@ -1,7 +1,9 @@
-"""No two modules of the host tools import each other, even inside functions.
+"""No two modules of the host tools or the runtime import each other, even inside functions.
 
 A cycle hides a missing seam (build_cli <-> pack was one: pack_build read the
-argparse namespace and reached back for the env parser).
+argparse namespace and reached back for the env parser; server <-> grpc.server
+in the runtime another: the gRPC side reached back into the composition root
+for how to load the model and configure the data plane).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 
 import seldon_detect
 import seldon_platform
+import seldon_runtime
 
 
 def module_graph(package: Path) -> dict[str, set[str]]:
@@ -73,7 +76,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-@pytest.mark.parametrize("package", [seldon_platform, seldon_detect], ids=lambda p: p.__name__)
+@pytest.mark.parametrize(
+    "package", [seldon_platform, seldon_detect, seldon_runtime], ids=lambda p: p.__name__
+)
 def test_no_import_cycles(package):
     assert cycles(module_graph(Path(package.__file__).parent)) == []
 

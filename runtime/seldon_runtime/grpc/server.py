@@ -4,10 +4,11 @@ With one thread per process (the default, like seldon-core) model calls run
 on the event loop itself, avoiding a thread hand-off per request; with more,
 they go to a pool of that size.
 
-Processes: `start()` (called by the runtime's start-up before the REST master
-runs) reserves the port and forks a supervisor, which forks `--grpc-workers`
-servers sharing the port through SO_REUSEPORT and starts a new one when one
-dies (as gunicorn does for REST workers; seldon-core leaves the port dead).
+Processes: `start()` (called by the composition root, `seldon_runtime.server`,
+before the REST master runs; this module never imports it) reserves the port
+and forks a supervisor, which forks `--grpc-workers` servers sharing the port
+through SO_REUSEPORT and starts a new one when one dies (as gunicorn does for
+REST workers; seldon-core leaves the port dead).
 Forks happen before any grpc object exists, as grpc requires, and each
 serving process calls the model's `load()` after its fork, as seldon-core does.
 
@@ -27,11 +28,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any, Callable, Tuple
 
 import grpc
 
 from .. import children
+from ..dataplane import DataPlane
 from ..tracing import rpc as rpc_span
 from ..v2 import servicer as v2_servicer
 from . import health, reflection
@@ -168,21 +170,21 @@ async def serve(servicer: SeldonServicer, options: GrpcOptions, parent: int = 0)
     await server.stop(options.grace)
 
 
-def make_servicer(component: Any, settings: Any) -> SeldonServicer:
-    """Load the model (post-fork) and put the gRPC view of it over a data plane."""
-    from ..dataplane import DataPlane
-    from ..server import call_load, plane_config
-    from .hooks import grpc_component
+def make_servicer(
+    load: Callable[[], None],
+    make_planes: Callable[[], Tuple[DataPlane, DataPlane | None]],
+    settings: Any,
+) -> SeldonServicer:
+    """Load the model (post-fork) and put the gRPC view of it over a data plane.
 
-    call_load(component)
-    plane = DataPlane(grpc_component(component), plane_config(settings))
+    `make_planes` gives the gRPC plane and, with --v2, the JSON-form plane V2 serves.
+    """
+    load()
+    plane, json_plane = make_planes()
     servicer = SeldonServicer(plane)
-    if settings.v2:
+    if json_plane is not None:
         from ..protocols import v2_plane
-        from ..rest.hooks import rest_component
 
-        # V2 calls the class's hooks with JSON-form messages, as on REST.
-        json_plane = DataPlane(rest_component(component), plane.cfg, plane.recorder)
         servicer.v2 = v2_servicer.V2Servicer(v2_plane(json_plane, settings))
     if settings.tracing:
         from ..tracing.config import make_tracer
@@ -284,8 +286,15 @@ def _exit_reason(status: int) -> str:
     return f"exited with status {os.waitstatus_to_exitcode(status)}"
 
 
-def start(component: Any, settings: Any) -> GrpcProcess | None:
-    """Fork the gRPC side of the runtime; None when `--grpc-workers 0` disables it."""
+def start(
+    load: Callable[[], None],
+    make_planes: Callable[[], Tuple[DataPlane, DataPlane | None]],
+    settings: Any,
+) -> GrpcProcess | None:
+    """Fork the gRPC side of the runtime; None when `--grpc-workers 0` disables it.
+
+    Each server process calls `load()`, then `make_planes()` (see `make_servicer`).
+    """
     options = options_from(settings)
     if options.workers <= 0:
         return None
@@ -307,7 +316,7 @@ def start(component: Any, settings: Any) -> GrpcProcess | None:
     parent = os.getpid()
 
     def make() -> SeldonServicer:
-        return make_servicer(component, settings)
+        return make_servicer(load, make_planes, settings)
 
     pid = children.fork(lambda: _supervise(make, options, parent), "gRPC supervisor")
     sock.close()  # the child keeps its copy open
