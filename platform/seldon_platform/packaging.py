@@ -35,11 +35,11 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.ids import escape_id
-from seldon_detect.digests import digest_files, digest_named
+from seldon_detect.digests import digest_named
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
@@ -100,7 +100,8 @@ def _relative(path: Path) -> Path:
     return path
 
 
-def _location_free_digest(files: list[Path], settings: dict[str, str]) -> str:
+def _location_free_digest(files: Sequence[Path], settings: Mapping[str, Any]) -> str:
+    """The inputs key of packaged work: files named within their tree, wherever it lives."""
     return digest_named(((str(_relative(p)), p) for p in files), settings)
 
 
@@ -150,7 +151,8 @@ def _runtime_wheels(cache: Path, scribe: Scribe) -> list[Path]:
     """The seldon-runtime wheel and its dependencies for the stack, cached by runtime inputs."""
     runtime = data_root() / "runtime"
     inputs = [runtime / "pyproject.toml", *_files(runtime / "seldon_runtime"), STRIPPER]
-    key = digest_files(inputs, runtime, {"python": STACK_PYTHON, "platforms": STACK_PLATFORMS})[:16]
+    key = _location_free_digest(inputs, {"python": STACK_PYTHON,
+                                         "platforms": STACK_PLATFORMS})[:16]
     target = cache / f"runtime-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
@@ -189,7 +191,7 @@ def _strip_debug(target: Path, scribe: Scribe) -> None:
 
 
 def _rattler_wheels(cache: Path, scribe: Scribe) -> list[Path]:
-    key = digest_files([STRIPPER], STRIPPER.parent, {"spec": RATTLER_SPEC})[:16]
+    key = _location_free_digest([STRIPPER], {"spec": RATTLER_SPEC})[:16]
     target = cache / f"rattler-{key}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
