@@ -7,8 +7,9 @@ buildpack entry points print `render()` once, without a traceback.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import ClassVar, Sequence, TypeVar
 
 
 @dataclass
@@ -69,6 +70,51 @@ class UserError(Exception):
         elif rest:
             fix.append("\n".join([rest[0][len(_FIX) + 1 :], *(line[2:] for line in rest[1:])]))
         return cls(head.group(1), cause, fix, head.group(2) or "")
+
+
+class ErrorKind(UserError):
+    """One kind of failure: its title (a `str.format` template over keyword values) and its
+    fix are written once, on the class; a raise gives the values and the cause, e.g.
+    `ImageNotFound("The engine has no such image.", image=ref)`."""
+
+    TITLE: ClassVar[str] = ""
+    FIX: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        cause: str = "",
+        *,
+        fix: Sequence[str] | None = None,
+        location: str = "",
+        **values: object,
+    ):
+        super().__init__(self.TITLE.format(**values), cause,
+                         tuple(self.FIX if fix is None else fix), location)
+
+    @classmethod
+    def title_pattern(cls) -> str:
+        """A regular expression matching every title of this kind (a value is any text)."""
+        return "".join(re.escape(literal) + (".+?" if field is not None else "")
+                       for literal, field, _, _ in string.Formatter().parse(cls.TITLE))
+
+
+K = TypeVar("K", bound=ErrorKind)
+
+
+def kinds_of(base: type[K]) -> list[type[K]]:
+    """Every kind derived from `base` (subclasses of subclasses included), in definition order
+    per level."""
+    found, todo = [], list(base.__subclasses__())
+    while todo:
+        kind = todo.pop(0)
+        found.append(kind)
+        todo += kind.__subclasses__()
+    return found
+
+
+def define_kind(base: type[K], name: str, title: str, *fix: str, module: str) -> type[K]:
+    """A new kind under `base`, for modules that list many kinds as one-liners."""
+    return type(name, (base,), {"TITLE": title, "FIX": fix, "__module__": module})
 
 
 _HEAD = re.compile(r"ERROR: (.*?)(?: \(([^()]*)\))?")

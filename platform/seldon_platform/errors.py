@@ -9,49 +9,20 @@ titles from `kinds()`, not from the source.
 
 from __future__ import annotations
 
-import re
-import string
-from typing import ClassVar, Sequence
-
-from seldon_detect.errors import UserError
+from seldon_detect.errors import ErrorKind, define_kind, kinds_of
 
 
-class PlatformError(UserError):
-    """Base of the kinds: `TITLE` is a `str.format` template over the keyword values."""
-
-    TITLE: ClassVar[str] = ""
-    FIX: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(
-        self,
-        cause: str = "",
-        *,
-        fix: Sequence[str] | None = None,
-        location: str = "",
-        **values: object,
-    ):
-        super().__init__(self.TITLE.format(**values), cause,
-                         tuple(self.FIX if fix is None else fix), location)
-
-    @classmethod
-    def title_pattern(cls) -> str:
-        """A regular expression matching every title of this kind (a value is any text)."""
-        return "".join(re.escape(literal) + (".+?" if field is not None else "")
-                       for literal, field, _, _ in string.Formatter().parse(cls.TITLE))
+class PlatformError(ErrorKind):
+    """Base of the platform's kinds."""
 
 
 def kinds() -> list[type[PlatformError]]:
-    """Every kind defined (subclasses of subclasses included)."""
-    found, todo = [], list(PlatformError.__subclasses__())
-    while todo:
-        kind = todo.pop(0)
-        found.append(kind)
-        todo += kind.__subclasses__()
-    return found
+    """Every kind the platform defines."""
+    return kinds_of(PlatformError)
 
 
 def _kind(name: str, title: str, *fix: str) -> type[PlatformError]:
-    return type(name, (PlatformError,), {"TITLE": title, "FIX": fix, "__module__": __name__})
+    return define_kind(PlatformError, name, title, *fix, module=__name__)
 
 
 # -- the build ------------------------------------------------------------------------------
