@@ -9,7 +9,14 @@ import sys
 import traceback
 from typing import Any
 
-from .startup import StartupError
+from .startup import (
+    ModelClassMissing,
+    ModelCreationFailed,
+    ModelDependencyMissing,
+    ModelImportFailed,
+    ModelModuleNotFound,
+    ModelServiceUnreachable,
+)
 
 _COMPAT_DIR = os.path.join(os.path.dirname(__file__), "compat")
 
@@ -50,43 +57,25 @@ def load_class(interface_name: str, workdir: str | None = None) -> type:
     except ModuleNotFoundError as exc:
         missing = exc.name or ""
         if module_name == missing or module_name.startswith(missing + "."):
-            raise StartupError(
-                f"Cannot find the model module for MODEL_NAME={interface_name}",
-                f"there is no {expected} and no installed module named {module_name!r}",
-                [
-                    "MODEL_NAME is the file name without .py and the class name (MyModel ->"
-                    " MyModel.py defining class MyModel), or module.path.ClassName",
-                    "check the spelling and case of MODEL_NAME in .s2i/environment",
-                ],
-            ) from None
+            raise ModelModuleNotFound(
+                f"There is no {expected} and no installed module named {module_name!r}.",
+                name=interface_name) from None
         raise _import_failed(interface_name, expected, exc) from None
     except Exception as exc:
         raise _import_failed(interface_name, expected, exc) from None
     location = getattr(module, "__file__", None) or expected
     cls = getattr(module, class_name, None)
     if cls is None:
-        raise StartupError(
-            f"The model class for MODEL_NAME={interface_name} is missing",
-            f"{location} defines no attribute {class_name!r}",
-            [f"define `class {class_name}` in {os.path.basename(location)} or correct MODEL_NAME"],
-            location,
-        )
+        raise ModelClassMissing(f"{location} defines no attribute {class_name!r}.",
+                                location=location, name=interface_name)
     return cls
 
 
-def _import_failed(interface_name: str, path: str, exc: BaseException) -> StartupError:
+def _import_failed(interface_name: str, path: str, exc: BaseException) -> ModelImportFailed:
     frames = _user_frames(exc)
-    return StartupError(
-        f"The model module for MODEL_NAME={interface_name} failed to import",
-        f"importing {path} raised {type(exc).__name__}: {exc}"
-        + (f"\n\n{frames}" if frames else ""),
-        [
-            "install the missing dependency in requirements.txt"
-            if isinstance(exc, ImportError)
-            else "fix the error in the model code shown above"
-        ],
-        path,
-    )
+    kind = ModelDependencyMissing if isinstance(exc, ImportError) else ModelImportFailed
+    return kind(f"Importing {path} raised {type(exc).__name__}: {exc}"
+                + (f"\n\n{frames}" if frames else ""), location=path, name=interface_name)
 
 
 def _is_unreachable_service(exc: BaseException) -> bool:
@@ -103,23 +92,11 @@ def instantiate(cls: type, parameters: dict[str, Any], interface_name: str) -> A
         return cls(**parameters)
     except Exception as exc:
         if _is_unreachable_service(exc):
-            raise StartupError(
-                f"The model {interface_name} needs a service that is not reachable",
+            raise ModelServiceUnreachable(
                 f"{cls.__name__}() connects to a service when it is created and got "
                 f"{type(exc).__name__}: {exc}\n\n{_user_frames(exc)}",
-                [
-                    "start the service the model uses (the error names its address) and make "
-                    "it reachable from the container",
-                    "give the model the service's address through the variables it reads "
-                    "(for example REDIS_SERVICE_HOST), with `-e` or the deployment's env",
-                ],
-            ) from None
+                name=interface_name) from None
         names = ", ".join(parameters) or "no parameters"
-        raise StartupError(
-            f"Creating the model {interface_name} failed",
+        raise ModelCreationFailed(
             f"{cls.__name__}({names}) raised {type(exc).__name__}: {exc}\n\n{_user_frames(exc)}",
-            [
-                "the constructor receives each entry of PREDICTIVE_UNIT_PARAMETERS as a"
-                " keyword argument; check their names and types"
-            ],
-        ) from None
+            name=interface_name) from None

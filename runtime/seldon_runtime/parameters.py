@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from .startup import StartupError
+from .startup import BadParameter, BadParameters
 
 _TRUE = frozenset(("y", "yes", "t", "true", "on", "1"))
 _FALSE = frozenset(("n", "no", "f", "false", "off", "0"))
-TYPES = ("INT", "FLOAT", "DOUBLE", "STRING", "BOOL", "JSON")
 
 
 def parse_bool(value: Any) -> bool:
@@ -40,48 +39,32 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "BOOL": parse_bool,
     "JSON": _json,
 }
-
-_FIX = [
-    'give a JSON list like [{"name": "alpha", "value": "0.5", "type": "FLOAT"}]',
-    f"valid types are {', '.join(TYPES)}",
-]
-
+TYPES = tuple(_CONVERT)
 
 def parse(text: str) -> dict[str, Any]:
-    """The keyword arguments for the model class; raises StartupError."""
+    """The keyword arguments for the model class; raises BadParameters or BadParameter."""
     try:
         items = json.loads(text or "[]")
     except ValueError as exc:
-        raise StartupError(
-            "Bad model parameters", f"PREDICTIVE_UNIT_PARAMETERS is not valid JSON: {exc}", _FIX
-        ) from None
+        raise BadParameters(f"PREDICTIVE_UNIT_PARAMETERS is not valid JSON: {exc}") from None
     if not isinstance(items, list):
-        raise StartupError(
-            "Bad model parameters", "PREDICTIVE_UNIT_PARAMETERS must be a JSON list", _FIX
-        )
+        raise BadParameters("PREDICTIVE_UNIT_PARAMETERS must be a JSON list")
     out: dict[str, Any] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise StartupError(
-                "Bad model parameter", f'entry {index} needs a string "name": {item!r}', _FIX
-            )
+            raise BadParameter(f'entry {index} needs a string "name": {item!r}')
         name = item["name"]
         kind = item.get("type")
         if "value" not in item:
-            raise StartupError("Bad model parameter", f"parameter {name!r} has no value", _FIX)
+            raise BadParameter(f"parameter {name!r} has no value")
         if kind not in _CONVERT:
-            raise StartupError(
-                "Bad model parameter",
-                f"parameter {name!r} has type {kind!r}; valid types are {', '.join(TYPES)}",
-                _FIX,
-            )
+            raise BadParameter(
+                f"parameter {name!r} has type {kind!r}; valid types are {', '.join(TYPES)}")
         value = item["value"]
         try:
             out[name] = _CONVERT[kind](value)
         except (ValueError, TypeError) as exc:
-            raise StartupError(
-                "Bad model parameter",
-                f"parameter {name!r} with value {value!r} can't be parsed as {kind}: {exc}",
-                _FIX,
+            raise BadParameter(
+                f"parameter {name!r} with value {value!r} can't be parsed as {kind}: {exc}"
             ) from None
     return out

@@ -1,24 +1,87 @@
-"""Start-up failures: a title, a cause and the steps to fix, printed once."""
+"""The model server's start-up failures: one kind each, its title and fix written once.
+
+A kind is raised with the facts: the cause, the location and the values its
+title names, e.g. `ModelClassMissing(cause, location=path, name="MyModel")`.
+They print the way the build tools print their errors (`ERROR: title (location)`,
+the cause, `To fix it:`), because they are the same type: `user_errors` is the
+build side's `seldon_detect/errors.py` itself (a link in the source tree, a
+copy in the wheel), so the runtime imports nothing of the build tools and the
+format has one source. docs/troubleshooting.md documents every kind's title;
+the docs test reads them from `kinds()`.
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import List, Type
+
+from .user_errors import ErrorKind, define_kind, kinds_of
 
 
-class StartupError(Exception):
-    def __init__(
-        self, title: str, cause: str, fix: Sequence[str] = (), location: str | None = None
-    ):
-        super().__init__(f"{title}: {cause}")
-        self.title = title
-        self.cause = cause
-        self.fix = list(fix)
-        self.location = location
+class StartupError(ErrorKind):
+    """Base of the model server's start-up failures: printed once, then exit status 1."""
 
-    def render(self) -> str:
-        lines = [f"error: {self.title}", "", f"  {self.cause}"]
-        if self.location:
-            lines += ["", f"  at {self.location}"]
-        if self.fix:
-            lines += ["", "  how to fix:"] + [f"    - {step}" for step in self.fix]
-        return "\n".join(lines)
+
+def kinds() -> List[Type[StartupError]]:
+    """Every start-up failure kind of the model server."""
+    return kinds_of(StartupError)
+
+
+def _kind(name: str, title: str, *fix: str) -> Type[StartupError]:
+    return define_kind(StartupError, name, title, *fix, module=__name__)
+
+
+# -- tracing (JAEGER_CONFIG_PATH) ---------------------------------------------------------------
+JaegerConfigUnreadable = _kind(
+    "JaegerConfigUnreadable", "Cannot read the Jaeger configuration",
+    "Mount the file at the path JAEGER_CONFIG_PATH names, or unset JAEGER_CONFIG_PATH to use "
+    "the default configuration.")
+JaegerConfigNotYaml = _kind(
+    "JaegerConfigNotYaml", "The Jaeger configuration is not valid YAML",
+    "Fix the file; it holds jaeger-client's keys (sampler, local_agent, ...).")
+JaegerConfigNotMapping = _kind(
+    "JaegerConfigNotMapping", "The Jaeger configuration is not a mapping",
+    "Write it as `sampler:` / `local_agent:` keys.")
+JaegerConfigBadValue = _kind(
+    "JaegerConfigBadValue", "The Jaeger configuration has a bad value",
+    "Check sampler.type (const, probabilistic, ratelimiting), sampler.param and "
+    "local_agent.reporting_port.")
+
+# -- PREDICTIVE_UNIT_PARAMETERS -----------------------------------------------------------------
+_PARAMETERS_FIX = (
+    'Give a JSON list like [{"name": "alpha", "value": "0.5", "type": "FLOAT"}].',
+    "Valid types are INT, FLOAT, DOUBLE, STRING, BOOL, JSON.",
+)
+BadParameters = _kind("BadParameters", "Bad model parameters", *_PARAMETERS_FIX)
+BadParameter = _kind("BadParameter", "Bad model parameter", *_PARAMETERS_FIX)
+
+# -- the model class (MODEL_NAME) -----------------------------------------------------------------
+ModelModuleNotFound = _kind(
+    "ModelModuleNotFound", "Cannot find the model module for MODEL_NAME={name}",
+    "MODEL_NAME is the file name without .py and the class name (MyModel -> MyModel.py "
+    "defining class MyModel), or module.path.ClassName.",
+    "Check the spelling and case of MODEL_NAME in .s2i/environment.")
+ModelImportFailed = _kind(
+    "ModelImportFailed", "The model module for MODEL_NAME={name} failed to import",
+    "Fix the error in the model code shown above.")
+ModelDependencyMissing = define_kind(
+    ModelImportFailed, "ModelDependencyMissing", ModelImportFailed.TITLE,
+    "Add the missing package to requirements.txt.", module=__name__)
+ModelClassMissing = _kind(
+    "ModelClassMissing", "The model class for MODEL_NAME={name} is missing",
+    "Define the class in that module (names are case-sensitive), or correct MODEL_NAME.")
+ModelServiceUnreachable = _kind(
+    "ModelServiceUnreachable", "The model {name} needs a service that is not reachable",
+    "Start the service the model uses (the error names its address) and make it reachable "
+    "from the container.",
+    "Give the model the service's address through the variables it reads (for example "
+    "REDIS_SERVICE_HOST), with `-e` or the deployment's env.")
+ModelCreationFailed = _kind(
+    "ModelCreationFailed", "Creating the model {name} failed",
+    "The constructor receives each entry of PREDICTIVE_UNIT_PARAMETERS as a keyword argument; "
+    "check their names and types.")
+
+# -- serving ----------------------------------------------------------------------------------------
+GrpcPortTaken = _kind(
+    "GrpcPortTaken", "Cannot serve gRPC",
+    "Free the port, or choose another with --grpc-port or PREDICTIVE_UNIT_GRPC_SERVICE_PORT.",
+    "Or turn gRPC off with --grpc-workers 0 (GRPC_WORKERS=0).")

@@ -76,7 +76,7 @@ def test_busy_port_fails_start_up(runtime):
         taken.listen()
         rt = runtime("GrpcModels.Everything", "--grpc-port", str(taken.getsockname()[1]))
         assert rt.proc.wait(30) == 1
-    assert "error: Cannot serve gRPC" in rt.log() and "Traceback" not in rt.log()
+    assert "ERROR: Cannot serve gRPC" in rt.log() and "Traceback" not in rt.log()
     assert "--grpc-port" in rt.log()
 
 

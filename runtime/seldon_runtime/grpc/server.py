@@ -34,6 +34,7 @@ import grpc
 
 from .. import children
 from ..dataplane import DataPlane
+from ..startup import GrpcPortTaken
 from ..tracing import rpc as rpc_span
 from ..v2 import servicer as v2_servicer
 from . import health, reflection
@@ -301,16 +302,8 @@ def start(
     try:
         sock = reserve_port(options)
     except OSError as exc:
-        from ..startup import StartupError
-
-        raise StartupError(
-            "Cannot serve gRPC",
-            f"listening on {options.host}:{options.port} failed: {exc.strerror or exc}",
-            [
-                "free the port, or choose another with --grpc-port or "
-                "PREDICTIVE_UNIT_GRPC_SERVICE_PORT",
-                "or turn gRPC off with --grpc-workers 0 (GRPC_WORKERS=0)",
-            ],
+        raise GrpcPortTaken(
+            f"listening on {options.host}:{options.port} failed: {exc.strerror or exc}"
         ) from None
     options = replace(options, port=sock.getsockname()[1])
     parent = os.getpid()

@@ -8,7 +8,12 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..startup import StartupError
+from ..startup import (
+    JaegerConfigBadValue,
+    JaegerConfigNotMapping,
+    JaegerConfigNotYaml,
+    JaegerConfigUnreadable,
+)
 from .tracer import Tracer, from_config
 
 CONFIG_ENV = "JAEGER_CONFIG_PATH"
@@ -24,20 +29,14 @@ def read_config(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
-        raise StartupError("Cannot read the Jaeger configuration", str(err),
-                           [f"Mount the file at {path}, or unset {CONFIG_ENV}."],
-                           location=CONFIG_ENV) from None
+        raise JaegerConfigUnreadable(str(err), location=CONFIG_ENV) from None
     try:
         data = _load_yaml(text)
     except ValueError as err:
-        raise StartupError("The Jaeger configuration is not valid YAML", f"{path}: {err}",
-                           ["Fix the file; it holds jaeger-client's keys (sampler, "
-                            "local_agent, ...)."], location=CONFIG_ENV) from None
+        raise JaegerConfigNotYaml(f"{path}: {err}", location=CONFIG_ENV) from None
     if not isinstance(data, dict):
-        raise StartupError("The Jaeger configuration is not a mapping",
-                           f"{path} holds a {type(data).__name__}",
-                           ["Write it as `sampler:` / `local_agent:` keys."],
-                           location=CONFIG_ENV)
+        raise JaegerConfigNotMapping(f"{path} holds a {type(data).__name__}",
+                                     location=CONFIG_ENV)
     return data
 
 
@@ -64,7 +63,4 @@ def make_tracer(service_name: str, env: Mapping[str, str] = os.environ) -> Trace
     try:
         return from_config(service_name, read_config(env), env)
     except (TypeError, ValueError) as err:
-        raise StartupError("The Jaeger configuration has a bad value", str(err),
-                           ["Check sampler.type (const, probabilistic, ratelimiting), "
-                            "sampler.param and local_agent.reporting_port."],
-                           location=env.get(CONFIG_ENV) or CONFIG_ENV) from None
+        raise JaegerConfigBadValue(str(err), location=env.get(CONFIG_ENV) or CONFIG_ENV) from None

@@ -1,0 +1,1 @@
+../../detect/seldon_detect/errors.py

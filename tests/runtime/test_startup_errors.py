@@ -1,0 +1,68 @@
+"""Start-up failures print in the build tools' format, from the one source of that format,
+and the runtime still imports nothing of the build tools."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+from test_startup_and_recovery import run_cli
+
+import seldon_detect.errors
+import seldon_runtime
+from seldon_detect.errors import UserError
+from seldon_runtime import startup
+
+RUNTIME = Path(seldon_runtime.__file__).parent
+KINDS = startup.kinds()
+
+
+def _sample(kind: type[startup.StartupError]) -> startup.StartupError:
+    """An error of `kind` with a cause of several lines (as a traceback gives) and a location."""
+    return kind("Importing /app/M.py raised ValueError: bad\n\n  File \"M.py\", line 3\n    x()",
+                location="/app/M.py", name="M")
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
+def test_a_start_up_error_reads_back_as_a_build_error(kind):
+    text = _sample(kind).render()
+    assert text.startswith(f"ERROR: {_sample(kind).title} (/app/M.py)\n")
+    assert "To fix it" in text, f"{kind.__name__} gives no fix"
+    back = UserError.from_rendered(text)
+    assert back.render() == text
+    assert (back.title, back.location) == (_sample(kind).title, "/app/M.py")
+
+
+def test_the_format_has_one_source():
+    # user_errors is seldon_detect/errors.py itself (a link), not a copy that can drift
+    shared = RUNTIME / "user_errors.py"
+    assert shared.is_symlink()
+    assert os.path.samefile(shared, seldon_detect.errors.__file__)
+
+
+def test_the_runtime_imports_nothing_of_the_build_tools():
+    # it is installed alone in the images: seldon_detect and seldon_platform are not there
+    for path in RUNTIME.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [])
+            for name in names:
+                assert name.split(".")[0] not in ("seldon_detect", "seldon_platform"), (
+                    f"{path.relative_to(RUNTIME)} imports {name}")
+
+
+def test_the_parameter_fix_names_every_type():
+    from seldon_runtime.parameters import TYPES
+
+    assert all(t in " ".join(startup.BadParameter.FIX) for t in TYPES)
+
+
+def test_the_server_prints_the_error_once_in_that_format():
+    result = run_cli("Identity.Nope")
+    assert result.returncode == 1
+    err = UserError.from_rendered(result.stderr.strip())
+    assert err.title == "The model class for MODEL_NAME=Identity.Nope is missing"
+    assert err.location.endswith("Identity.py") and "'Nope'" in err.cause and err.fix
