@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seldon_detect import tomlfile
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
 from . import host_tools
@@ -17,7 +16,7 @@ from . import source as sources
 from .builder_config import load_builder
 from .cache import Cache, default_root
 from .engine import Engine, find_engine
-from .errors import DiskFull
+from .errors import BindingNameTaken, BindingWithoutType, DiskFull, ImageNotExported
 from .exporter.export import ExportError, ExportResult, Previous, export
 from .exporter.oci import Layout, write_archive
 from .imagestore import ImageStore
@@ -148,11 +147,7 @@ def _build_in(
                 platform_labels=opts.labels,
             )
         except ExportError as err:
-            raise UserError(
-                "The image could not be exported",
-                str(err),
-                ["Check the buildpack that wrote this layer."],
-            ) from err
+            raise ImageNotExported(str(err)) from err
         for report in result.reports:
             line = f"{report.status:9} {report.name} ({_size(report.size)}) {report.digest[7:19]}"
             scribe.info(line + (f": {report.reason}" if report.reason else ""))
@@ -178,18 +173,12 @@ def write_platform_dir(platform: Path, env: dict[str, str], bindings: list[Path]
     for path in bindings:
         target = platform / "bindings" / path.name
         if target.exists():
-            raise UserError(
-                f"Two bindings are named {path.name}",
-                "Each binding appears at /platform/bindings/<directory name>.",
-                ["Rename one of the binding directories."],
-            )
+            raise BindingNameTaken("Each binding appears at /platform/bindings/<directory name>.",
+                                   name=path.name)
         if not ((path / "type").is_file() or (path / "metadata" / "kind").is_file()):
-            raise UserError(
-                f"Binding {path} has no `type` file",
+            raise BindingWithoutType(
                 "A service binding is a directory with a `type` file and one file per entry "
-                "(or a legacy CNB binding with metadata/kind).",
-                ["Add a `type` file (e.g. containing `pip`)."],
-            )
+                "(or a legacy CNB binding with metadata/kind).", path=path)
         shutil.copytree(path, target, symlinks=False)
     for directory in [platform, *platform.rglob("*")]:
         if directory.is_dir():

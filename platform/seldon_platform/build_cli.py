@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+
+from .errors import BadEnvEntry, BadLabel, EnvFileUnreadable, UnknownOutput, WheelsNotDirectory
 
 
 def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
@@ -23,7 +24,7 @@ def parse_env_pairs(pairs: list[str], files: list[str]) -> dict[str, str]:
         try:
             lines = Path(name).read_text(encoding="utf-8").splitlines()
         except OSError as err:
-            raise UserError(f"Cannot read env file {name}", str(err), ["Check the path."]) from err
+            raise EnvFileUnreadable(str(err), file=name) from err
         for n, line in enumerate(lines, 1):
             line = line.strip()
             if line.startswith(("#", "//")) or "=" not in line:
@@ -40,8 +41,7 @@ def parse_labels(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UserError(f"Bad label {pair!r}", "Expected KEY=VALUE.",
-                            ["Write each label as --label KEY=VALUE."], "--label")
+            raise BadLabel("Expected KEY=VALUE.", location="--label", label=pair)
         labels[key.strip()] = value
     return labels
 
@@ -50,12 +50,7 @@ def _put(env: dict[str, str], item: str, where: str, host: dict) -> None:
     key, sep, value = item.partition("=")
     key = key.strip()
     if not key or not key.replace("_", "a").isalnum():
-        raise UserError(
-            f"Bad environment entry {item.split('=')[0]!r}",
-            "Expected NAME=VALUE.",
-            ["Write each entry as NAME=VALUE."],
-            where,
-        )
+        raise BadEnvEntry("Expected NAME=VALUE.", location=where, name=item.split("=")[0])
     env[key] = value if sep else host.get(key, "")
 
 
@@ -97,10 +92,7 @@ def _build(args: argparse.Namespace, scribe: Scribe) -> int:
         cache_root=Path(args.cache_dir) if args.cache_dir else None,
     )
     if opts.wheels and not opts.wheels.is_dir():
-        raise UserError(
-            f"--wheels {args.wheels} is not a directory",
-            fix=["Give the folder holding your .whl files."],
-        )
+        raise WheelsNotDirectory(path=args.wheels)
     build(opts, scribe)
     return 0
 
@@ -110,10 +102,8 @@ def _output(values: list[str] | None) -> tuple[str, Path | None]:
         return "engine", None
     kind = values[0]
     if kind not in ("oci-layout", "oci-archive") or len(values) != 2:
-        raise UserError(
-            f"Unknown --output {' '.join(values)}",
-            "Use `--output engine`, `--output oci-layout DIR` or `--output oci-archive FILE`.",
-        )
+        raise UnknownOutput("--output is engine, or oci-layout or oci-archive with a path.",
+                            output=" ".join(values))
     return kind, Path(values[1]).resolve()
 
 

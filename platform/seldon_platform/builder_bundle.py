@@ -22,10 +22,10 @@ from pathlib import Path
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.ids import escape_id
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 
 from .builder_check import check_builder
+from .errors import BuilderEntryNotBundled, BuildpackNotPackaged
 
 #: where the buildpacks go inside the bundle, relative to its builder.toml
 BUNDLED = "buildpacks"
@@ -42,15 +42,12 @@ def write_bundle(config: Path, buildpacks_dir: Path, out: Path, scribe: Scribe) 
     for entry in entries:
         bp_id, uri = entry.get("id"), entry.get("uri")
         if not bp_id or not uri:
-            raise UserError("builder.toml entry cannot be bundled",
-                            f"a [[buildpacks]] entry needs both id and uri, got {entry}",
-                            ["Give every [[buildpacks]] entry an id and a relative uri."],
-                            location=str(config))
+            raise BuilderEntryNotBundled(
+                f"A [[buildpacks]] entry needs both id and uri, got {entry}.",
+                location=str(config))
         source = buildpacks_dir / escape_id(bp_id)
         if not (source / "buildpack.toml").is_file():
-            raise UserError(f"Buildpack {bp_id} is not packaged",
-                            f"no buildpack.toml in {source}",
-                            ["Package the buildpacks first (`make buildpacks`)."])
+            raise BuildpackNotPackaged(f"There is no buildpack.toml in {source}.", id=bp_id)
         shutil.copytree(source, target / escape_id(bp_id), symlinks=True,
                         ignore=shutil.ignore_patterns(".inputs-digest"))
         text = _rewrite_uri(text, uri, f"{BUNDLED}/{escape_id(bp_id)}", config)
@@ -65,8 +62,6 @@ def _rewrite_uri(text: str, old: str, new: str, config: Path) -> str:
     pattern = re.compile(r'^(\s*uri\s*=\s*)"' + re.escape(old) + r'"\s*$', re.MULTILINE)
     text, count = pattern.subn(lambda m: f'{m.group(1)}"{new}"', text)
     if count != 1:
-        raise UserError("builder.toml entry cannot be bundled",
-                        f'expected one line `uri = "{old}"`, found {count}',
-                        ["Write each [[buildpacks]] uri once, as a basic string on its own line."],
-                        location=str(config))
+        raise BuilderEntryNotBundled(f'Expected one line `uri = "{old}"`, found {count}.',
+                                     location=str(config))
     return text

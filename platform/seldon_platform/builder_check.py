@@ -12,16 +12,16 @@ import subprocess
 from pathlib import Path
 
 from seldon_detect import tomlfile
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
+
+from .errors import BuilderFileUnreadable, BuilderMismatch, PackBuilderCreateFailed
 
 
 def _load(path: Path) -> dict:
     try:
         return tomlfile.load_path(path)
     except (OSError, tomlfile.TOMLDecodeError) as err:
-        raise UserError(f"Cannot read {path}", str(err), ["Fix the file."],
-                        location=str(path)) from None
+        raise BuilderFileUnreadable(str(err), location=str(path), path=path) from None
 
 
 def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[str, dict]:
@@ -81,9 +81,7 @@ def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[st
     if builder.get("stack", {}).get("build-image") != builder.get("build", {}).get("image"):
         problems.append("builder.toml: [stack] build-image differs from [build] image")
     if problems:
-        raise UserError("builder.toml does not match the buildpacks", "\n".join(problems),
-                        ["Fix builder.toml or the buildpack descriptors, then `make builder`."],
-                        location=str(config))
+        raise BuilderMismatch("\n".join(problems), location=str(config))
     scribe.info(f"builder.toml: {len(descriptors)} buildpacks, {len(groups)} order group(s): OK")
     return descriptors
 
@@ -98,6 +96,5 @@ def create_builder(config: Path, image: str, scribe: Scribe) -> bool:
         result = subprocess.run([pack, "builder", "create", image, "--config", str(config),
                                  "--pull-policy", "never"], capture_output=True, text=True)
     if result.returncode != 0:
-        raise UserError("pack builder create failed", (result.stdout + result.stderr)[-3000:],
-                        ["Build the stack images first (`make stacks`)."])
+        raise PackBuilderCreateFailed((result.stdout + result.stderr)[-3000:])
     return True

@@ -8,8 +8,15 @@ from typing import Any
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.ids import escape_id
-from seldon_detect.errors import UserError
 
+from .errors import (
+    BuilderNotFound,
+    BuilderNotToml,
+    BuilderWithoutImages,
+    BuilderWithoutOrder,
+    BuildpackNotFound,
+    BuildpackUnusable,
+)
 from .lifecycle.api import PhaseError
 from .lifecycle.descriptor import Buildpack, Order, load_descriptor, parse_order
 from .package_data import data_root
@@ -29,25 +36,19 @@ class Builder:
 def load_builder(path: Path | None = None, buildpacks_dir: Path | None = None) -> Builder:
     path = Path(path or data_root() / "builder.toml").resolve()
     if not path.is_file():
-        raise UserError(
-            title=f"Builder {path} not found",
-            cause="seldon-build reads the order and stack images from a builder.toml file.",
-            fix=["Check the --builder path, or leave --builder out to use the tool's own."],
-        )
+        raise BuilderNotFound(
+            "seldon-build reads the order and stack images from a builder.toml file.", path=path)
     try:
         data = tomlfile.read(path)
     except tomlfile.TOMLDecodeError as err:
-        raise UserError(f"{path} is not valid TOML", str(err), ["Fix the file's syntax."]) from err
+        raise BuilderNotToml(str(err), path=path) from err
     stack = data.get("stack") or {}
     build_image = (data.get("build") or {}).get("image") or stack.get("build-image")
     runs = (data.get("run") or {}).get("images") or []
     run_image = runs[0]["image"] if runs else stack.get("run-image")
     if not build_image or not run_image:
-        raise UserError(
-            title=f"{path} names no build or run image",
-            cause="A builder needs [build] image and [[run.images]] image (or [stack]).",
-            fix=["Add both images to the builder file."],
-        )
+        raise BuilderWithoutImages(
+            "A builder needs [build] image and [[run.images]] image (or [stack]).", path=path)
     builder = Builder(
         path=path,
         order=parse_order(data.get("order")),
@@ -61,16 +62,10 @@ def load_builder(path: Path | None = None, buildpacks_dir: Path | None = None) -
         try:
             bp = load_descriptor(bp_dir)
         except PhaseError as err:
-            raise UserError(
-                f"Buildpack in {bp_dir} cannot be used", err.message, ["Fix its buildpack.toml."]
-            ) from err
+            raise BuildpackUnusable(err.message, dir=bp_dir) from err
         builder.buildpacks[(bp.id, bp.version)] = bp
     if not builder.order:
-        raise UserError(
-            f"{path} has no [[order]]",
-            "Without an order nothing can be detected.",
-            ["Add an [[order]] group."],
-        )
+        raise BuilderWithoutOrder("Without an order nothing can be detected.", path=path)
     return builder
 
 
@@ -86,8 +81,5 @@ def _locate(item: dict[str, Any], base: Path, default_dir: Path) -> Path:
     for candidate in candidates:
         if (candidate / "buildpack.toml").is_file():
             return candidate
-    raise UserError(
-        title=f"Buildpack {item.get('id') or uri} not found",
-        cause="Looked in: " + ", ".join(str(c) for c in candidates),
-        fix=["Package the buildpacks first: `make buildpacks`."],
-    )
+    raise BuildpackNotFound("Looked in: " + ", ".join(str(c) for c in candidates),
+                            id=item.get("id") or uri)

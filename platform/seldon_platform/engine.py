@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from seldon_detect.errors import UserError
-
+from .errors import DockerApiNotStarted, EngineCommandFailed, NoEngine, PlatformError, UnknownEngine
 from .podman_host import (
     CONTAINER_COMMANDS,
     PodmanInfo,
@@ -76,7 +75,7 @@ class Engine:
             raise self.failure(args, proc)
         return proc
 
-    def failure(self, args: Sequence[str], proc: subprocess.CompletedProcess) -> UserError:
+    def failure(self, args: Sequence[str], proc: subprocess.CompletedProcess) -> PlatformError:
         err = proc.stderr.decode(errors="replace").strip() if proc.stderr else ""
         out = proc.stdout.decode(errors="replace").strip() if proc.stdout else ""
         if out:
@@ -89,11 +88,9 @@ class Engine:
         if "cgroup" in err:
             hint.insert(0, "`seldon-build doctor` shows the engine's runtime, cgroup version "
                            "and limits, and what to change.")
-        return UserError(
-            title=f"{self.name} {args[0] if args else ''} failed (exit {proc.returncode})",
-            cause=err[-2000:] or "The engine printed nothing on standard error.",
-            fix=hint,
-        )
+        return EngineCommandFailed(err[-2000:] or "The engine printed nothing on standard error.",
+                                   fix=hint, engine=self.name, command=args[0] if args else "",
+                                   code=proc.returncode)
 
     def image_inspect(self, ref: str) -> dict | None:
         """The image's inspect document, or None when the engine has no such image."""
@@ -131,27 +128,13 @@ def find_engine(env: Mapping[str, str] | None = None) -> Engine:
     env = dict(os.environ if env is None else env)
     wanted = env.get("SELDON_ENGINE", "").strip()
     if wanted and wanted not in SUPPORTED:
-        raise UserError(
-            title=f"Unknown container engine SELDON_ENGINE={wanted!r}",
-            cause="Only podman and docker are supported.",
-            fix=["Set SELDON_ENGINE to podman or docker, or unset it to pick one automatically."],
-        )
+        raise UnknownEngine("Only podman and docker are supported.", name=wanted)
     for name in [wanted] if wanted else list(SUPPORTED):
         binary = shutil.which(name, path=env.get("PATH"))
         if binary and (name == "podman" or _docker_daemon_answers(binary, env)):
             return Engine(name=name, binary=binary, env=env)
-    raise UserError(
-        title="No working container engine found",
-        cause=(
-            f"Looked for {wanted or 'podman, then docker'} on PATH. "
-            "The `docker` client alone is not enough: it needs a running Docker daemon."
-        ),
-        fix=[
-            "Install podman: `sudo apt-get install podman runc` "
-            "(or run `make setup` in this project).",
-            "Or start a Docker daemon and make sure `docker info` works for your user.",
-        ],
-    )
+    raise NoEngine(f"Looked for {wanted or 'podman, then docker'} on PATH. The `docker` client "
+                   "alone is not enough: it needs a running Docker daemon.")
 
 
 def _docker_daemon_answers(binary: str, env: Mapping[str, str]) -> bool:
@@ -193,11 +176,9 @@ def docker_api_socket(engine: Engine, socket_path: Path) -> Iterator[str]:
         while not socket_path.exists():
             if proc.poll() is not None or time.monotonic() > deadline:
                 err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise UserError(
-                    title="podman's Docker-compatible API did not start",
-                    cause=err[-2000:] or f"No socket appeared at {socket_path} within 30 s.",
-                    fix=[f"Run `podman system service --time=0 {url}` by hand to see why."],
-                )
+                raise DockerApiNotStarted(
+                    err[-2000:] or f"No socket appeared at {socket_path} within 30 s.",
+                    fix=[f"Run `podman system service --time=0 {url}` by hand to see why."])
             time.sleep(0.1)
         yield url
     finally:

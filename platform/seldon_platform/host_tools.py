@@ -10,7 +10,7 @@ import os
 import shutil
 from typing import Mapping
 
-from seldon_detect.errors import UserError
+from .errors import HostToolsMissing
 
 #: command -> Debian package, for every build (skopeo reads and loads the images)
 BUILD = {"skopeo": "skopeo"}
@@ -38,9 +38,8 @@ def require(needed: Mapping[str, str], purpose: str, path: str | None = None) ->
     """Raise one error naming every missing tool and the apt-get line that installs them."""
     absent = missing(needed, path)
     if absent:
-        raise UserError(
-            title=f"Host tools are missing: {', '.join(sorted(absent))}",
-            cause=f"{purpose} runs them on this machine; they come from Debian packages "
-                  "and installing them needs root.",
+        raise HostToolsMissing(
+            f"{purpose} runs them on this machine; they come from Debian packages and "
+            "installing them needs root.",
             fix=[f"Install them once: `{apt_line(list(absent.values()))}`."],
-        )
+            tools=", ".join(sorted(absent)))

@@ -12,7 +12,7 @@ import importlib.resources
 import os
 from pathlib import Path
 
-from seldon_detect.errors import UserError
+from .errors import DataFilesMissing
 
 #: the repository root when this module runs from a checkout (or an editable install)
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -32,12 +32,7 @@ def data_root() -> Path:
     packaged = Path(str(importlib.resources.files("seldon_platform") / "_data"))
     if _complete(packaged):
         return packaged
-    raise UserError(
-        title="The tool's data files are missing",
-        cause=f"Neither {CHECKOUT} nor {packaged} holds " + ", ".join(MARKERS) + ".",
-        fix=["Reinstall it: `pip install --force-reinstall seldon-model-buildpacks`, "
-             "or run from a full checkout of the repository."],
-    )
+    raise DataFilesMissing(f"Neither {CHECKOUT} nor {packaged} holds " + ", ".join(MARKERS) + ".")
 
 
 def in_checkout() -> bool:

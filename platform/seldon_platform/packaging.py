@@ -45,6 +45,7 @@ from seldon_detect.scribe import Scribe
 
 from . import __version__, wheelstrip
 from .builder_check import check_builder, create_builder
+from .errors import PackagingStepFailed, PythonPackageMissing
 from .package_data import CHECKOUT, data_root, user_cache
 
 #: the repository root of a checkout (the contract tests package into its build/)
@@ -115,9 +116,7 @@ def _copy_tree(src: Path, dest: Path) -> None:
 def _installed_package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise UserError(f"Python package {name} is not installed", "",
-                        [f"Reinstall seldon-model-buildpacks (it depends on {name}), or run "
-                         "`make venv` in a checkout."])
+        raise PythonPackageMissing(f"Python cannot find {name} in {sys.prefix}.", name=name)
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -129,9 +128,7 @@ def _detect_dir() -> Path:
 def _pip(args: Sequence[str], scribe: Scribe, what: str) -> None:
     result = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True)
     if result.returncode != 0:
-        raise UserError(f"{what} failed", (result.stdout + result.stderr)[-3000:],
-                        ["Check the access to PyPI, then run the same command again "
-                         "(`make buildpacks` in a checkout); wheels already downloaded are kept."])
+        raise PackagingStepFailed((result.stdout + result.stderr)[-3000:], step=what)
 
 
 def _pinned_wheel(prefix: str, cache: Path, scribe: Scribe) -> Path:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from seldon_detect.errors import UserError
+from .errors import UlimitTooHigh
 
 #: podman's ulimit default for nofile and nproc when no containers.conf sets one
 PODMAN_DEFAULT_ULIMIT = 1048576
@@ -98,7 +98,7 @@ def global_args(info: PodmanInfo, systemd_dir: Path = Path("/run/systemd/system"
     return args
 
 
-def rlimit_error(text: str) -> UserError | None:
+def rlimit_error(text: str) -> UlimitTooHigh | None:
     """The engine's rlimit failure as an error that names the limit, its value and the fix."""
     match = _RLIMIT_ERROR.search(text)
     if not match:
@@ -109,17 +109,16 @@ def rlimit_error(text: str) -> UserError | None:
     value = values.get(name)
     allowed = f"this host allows at most {value}" if value else "this host allows less"
     flags = " ".join(f"--ulimit {n}={v}:{v}" for n, v in values.items())
-    return UserError(
-        title=f"The container's {name} limit is higher than this host allows",
-        cause=(f"The container runtime could not set RLIMIT_{name.upper()} "
-               f"({WHAT.get(name, name)}, rlimit type {number}): {allowed} (the hard limit "
-               f"of this process), while podman asks for {PODMAN_DEFAULT_ULIMIT} unless "
-               f"--ulimit or containers.conf says otherwise. The engine said:\n"
-               f"{text.strip()[-600:]}"),
+    return UlimitTooHigh(
+        f"The container runtime could not set RLIMIT_{name.upper()} "
+        f"({WHAT.get(name, name)}, rlimit type {number}): {allowed} (the hard limit "
+        f"of this process), while podman asks for {PODMAN_DEFAULT_ULIMIT} unless "
+        f"--ulimit or containers.conf says otherwise. The engine said:\n"
+        f"{text.strip()[-600:]}",
         fix=[f"Run the image with explicit limits: `podman run {flags} ...`.",
              "Or raise the host's hard limit (`ulimit -H`), or set default_ulimits in your own "
              "containers.conf."],
-    )
+        limit=name)
 
 
 def service_env(env: Mapping[str, str], info: PodmanInfo, conf_dir: Path) -> dict[str, str]:

@@ -8,9 +8,18 @@ from typing import Any
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.ids import escape_id
-from seldon_detect.errors import UserError
 
-from .errors import ProjectBuildpackWithoutId, ProjectIncludeAndExclude, ProjectNotToml
+from .errors import (
+    BuildpackUnusable,
+    BuildpackUriNotBuildpack,
+    BuildpackUriOtherId,
+    BuildpackUriUnusable,
+    InlineBuildpackWithoutApi,
+    InlineBuildpackWithoutId,
+    ProjectBuildpackWithoutId,
+    ProjectIncludeAndExclude,
+    ProjectNotToml,
+)
 from .lifecycle.api import PhaseError
 from .lifecycle.descriptor import Buildpack, GroupEntry, load_descriptor
 
@@ -126,13 +135,10 @@ class _EntryReader:
     def _inline(self, bp_id: str, version: str, optional: bool, script: dict[str, Any],
                 table: str) -> GroupEntry:
         cause = f"An inline buildpack in {table} needs an id and script.api, as with pack."
-        fix = [f'Give the {table} entry an id ("me/my-step") and its script an api ("0.10").']
         if not bp_id:
-            raise UserError("project.toml has an inline buildpack without an id", cause, fix,
-                            str(self.path))
+            raise InlineBuildpackWithoutId(cause, location=str(self.path))
         if not script.get("api"):
-            raise UserError("project.toml has an inline buildpack without script.api", cause,
-                            fix, str(self.path))
+            raise InlineBuildpackWithoutApi(cause, location=str(self.path))
         inline = InlineBuildpack(bp_id, version or "0.0.0", str(script["api"]),
                                  str(script.get("shell") or "/bin/sh"), str(script["inline"]))
         self.project.inline.append(inline)
@@ -143,35 +149,23 @@ class _EntryReader:
             ref_id, _, ref_version = uri.removeprefix("urn:cnb:builder:").partition("@")
             return GroupEntry(ref_id, ref_version, optional)
         if "://" in uri or uri.startswith(("docker:", "from=")):
-            raise UserError(
-                f"project.toml buildpack uri {uri!r} cannot be used",
+            raise BuildpackUriUnusable(
                 f"The {table} entry points at a registry, URL or builder reference; "
                 "seldon-build runs only buildpacks of its builder and directories of the source.",
-                ["Unpack the buildpack into the source and give its directory as uri (relative "
-                 "to project.toml), or use the id of a builder buildpack."],
-                str(self.path),
-            )
+                location=str(self.path), uri=uri)
         bp_dir = (self.path.parent / uri).resolve()
         if not (bp_dir / "buildpack.toml").is_file():
-            raise UserError(
-                f"project.toml buildpack uri {uri!r} cannot be used",
+            raise BuildpackUriNotBuildpack(
                 f"The {table} entry names {bp_dir}, which holds no buildpack.toml "
-                "(archives are not unpacked).",
-                ["Give the directory of an unpacked buildpack, relative to project.toml."],
-                str(self.path),
-            )
+                "(archives are not unpacked).", location=str(self.path), uri=uri)
         try:
             bp = load_descriptor(bp_dir)
         except PhaseError as err:
-            raise UserError(f"Buildpack in {bp_dir} cannot be used", err.message,
-                            ["Fix its buildpack.toml."], str(self.path)) from err
+            raise BuildpackUnusable(err.message, location=str(self.path), dir=bp_dir) from err
         if bp_id and bp_id != bp.id:
-            raise UserError(
-                f"project.toml buildpack uri {uri!r} cannot be used",
+            raise BuildpackUriOtherId(
                 f"The {table} entry says id {bp_id!r}, its buildpack.toml says {bp.id!r}.",
-                ["Drop the id (the uri is enough) or correct it."],
-                str(self.path),
-            )
+                location=str(self.path), uri=uri)
         self.project.buildpacks.append(bp)
         return GroupEntry(bp.id, bp.version, optional)
 

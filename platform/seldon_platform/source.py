@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import redact
 
+from .errors import CloneFailed, ContextDirOutside, SourceNotFound
 from .exporter.tarlayer import NORMALIZED_MTIME
 
 _GIT_URL = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|[^/\s]+@[^/\s]+:)")
@@ -46,18 +46,12 @@ def fetch(src: str, ref: str = "", context_dir: str = "") -> Source:
     elif path.is_dir():
         source = Source(path.resolve(), _git_metadata(path))
     else:
-        raise UserError(
-            title=f"Source {src} not found",
-            cause="SRC must be a directory, a local git repository or a git URL.",
-            fix=["Check the path, or give a git URL such as https://host/org/repo.git."],
-        )
+        raise SourceNotFound("SRC must be a directory, a local git repository or a git URL.",
+                             src=src)
     if context_dir:
         root = (source.root / context_dir).resolve()
         if not root.is_dir() or source.root not in (root, *root.parents):
-            raise UserError(
-                title=f"--context-dir {context_dir} is not a directory inside the source",
-                fix=["Give a path relative to the source root."],
-            )
+            raise ContextDirOutside(path=context_dir)
         source.root = root
     return source
 
@@ -73,11 +67,8 @@ def _clone(src: str, ref: str) -> Source:
         )
     if proc.returncode != 0:
         tmp.cleanup()
-        raise UserError(
-            title=f"Cannot get {redact(src)}" + (f" at {ref}" if ref else ""),
-            cause=redact(proc.stderr.strip()),
-            fix=["Check the URL, your access to it and that the ref exists."],
-        )
+        raise CloneFailed(redact(proc.stderr.strip()),
+                          source=redact(src) + (f" at {ref}" if ref else ""))
     source = Source(dest, _git_metadata(dest, redact(src)), tmp)
     return source
 

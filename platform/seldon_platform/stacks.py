@@ -19,11 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seldon_detect.digests import digest_files
-from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 from seldon_platform import host_tools
 from seldon_platform.engine import Engine, labels_of
 from seldon_platform.package_data import data_root, user_cache
+
+from .errors import (
+    BaseNeedsRoot,
+    BuildImageNotFound,
+    DebootstrapFailed,
+    PlatformError,
+    RootfsPrepareFailed,
+)
 
 SUITE = "bookworm"
 STACK_ID = "io.seldon.stacks.bookworm"
@@ -134,11 +141,7 @@ def ensure_build_image(engine: Engine, build_image: str, scribe: Scribe) -> None
                     "(`seldon-build stacks`; later builds reuse them)")
         ensure_stacks(engine, scribe)
         return
-    raise UserError(
-        title=f"Build image {build_image} not found",
-        fix=["Build the stack images once: `sudo seldon-build stacks` (root is needed for "
-             "debootstrap; it shows its progress and takes a few minutes)."],
-    )
+    raise BuildImageNotFound(image=build_image)
 
 
 def _reusable(engine: Engine, ref: str, digest: str, force: bool, scribe: Scribe) -> bool:
@@ -178,16 +181,7 @@ def _ensure_base(engine: Engine, scribe: Scribe, src: Path, ref: str, force: boo
 def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, security: str) -> None:
     host_tools.require(host_tools.STACKS, "Building the base image (debootstrap)")
     if os.geteuid() != 0:
-        raise UserError(
-            title="Building the base image needs root",
-            cause="debootstrap and chroot only work as root.",
-            fix=[
-                "Run `sudo make stacks` (or `sudo seldon-build stacks`) once; "
-                "later builds reuse it.",
-                "Or, with access to a registry, start from Debian's image: "
-                "`seldon-build stacks --base docker.io/library/debian:bookworm-slim`.",
-            ],
-        )
+        raise BaseNeedsRoot("debootstrap and chroot only work as root.")
     debootstrapped = rootfs.parent / f"{rootfs.name}.debootstrapped"
     if not debootstrapped.exists():
         # A half-finished debootstrap cannot be resumed: start that part again.
@@ -195,13 +189,8 @@ def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, securi
         rootfs.mkdir(parents=True)
         log = rootfs.parent / f"{rootfs.name}.debootstrap.log"
         with scribe.step(f"debootstrap --variant=minbase {SUITE} from {mirror}"):
-            _run_logged(
-                ["debootstrap", "--variant=minbase", SUITE, str(rootfs), mirror],
-                log,
-                "debootstrap could not build the root file system",
-                "Check that the Debian mirror is reachable (`apt-get update` on the host), "
-                "then run the same command again.",
-            )
+            _run_logged(["debootstrap", "--variant=minbase", SUITE, str(rootfs), mirror], log,
+                        DebootstrapFailed)
         debootstrapped.touch()
     with scribe.step("trimming the root file system and applying Debian updates"):
         shutil.copy2("/etc/resolv.conf", rootfs / "etc" / "resolv.conf")
@@ -210,23 +199,17 @@ def _make_rootfs(scribe: Scribe, rootfs: Path, script: Path, mirror: str, securi
         _run_logged(
             ["chroot", str(rootfs), "/bin/sh", f"/tmp/{script.name}", SUITE, mirror, security],
             log,
-            "Preparing the root file system failed",
-            "A package download probably failed: check the mirror, then run the same "
-            "command again (it continues after debootstrap).",
+            RootfsPrepareFailed,
         )
         (rootfs / "tmp" / script.name).unlink()
 
 
-def _run_logged(argv: list[str], log: Path, title: str, fix: str) -> None:
+def _run_logged(argv: list[str], log: Path, failed: type[PlatformError]) -> None:
     with log.open("wb") as out:
         code = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT)
     if code != 0:
         tail = log.read_bytes()[-1500:].decode(errors="replace")
-        raise UserError(
-            title=f"{title} (exit {code})",
-            cause=f"`{' '.join(argv)}` failed; the end of its log ({log}):\n{tail}",
-            fix=[fix],
-        )
+        raise failed(f"`{' '.join(argv)}` failed; the end of its log ({log}):\n{tail}", code=code)
 
 
 def _import_rootfs(engine: Engine, rootfs: Path, ref: str, digest: str) -> None:

@@ -16,6 +16,7 @@ from .startup import (
     ModelImportFailed,
     ModelModuleNotFound,
     ModelServiceUnreachable,
+    StartupError,
 )
 
 _COMPAT_DIR = os.path.join(os.path.dirname(__file__), "compat")
@@ -71,7 +72,7 @@ def load_class(interface_name: str, workdir: str | None = None) -> type:
     return cls
 
 
-def _import_failed(interface_name: str, path: str, exc: BaseException) -> ModelImportFailed:
+def _import_failed(interface_name: str, path: str, exc: BaseException) -> StartupError:
     frames = _user_frames(exc)
     kind = ModelDependencyMissing if isinstance(exc, ImportError) else ModelImportFailed
     return kind(f"Importing {path} raised {type(exc).__name__}: {exc}"

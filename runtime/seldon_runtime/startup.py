@@ -63,9 +63,10 @@ ModelModuleNotFound = _kind(
 ModelImportFailed = _kind(
     "ModelImportFailed", "The model module for MODEL_NAME={name} failed to import",
     "Fix the error in the model code shown above.")
-ModelDependencyMissing = define_kind(
-    ModelImportFailed, "ModelDependencyMissing", ModelImportFailed.TITLE,
-    "Add the missing package to requirements.txt.", module=__name__)
+ModelDependencyMissing = _kind(
+    "ModelDependencyMissing", "The model module for MODEL_NAME={name} cannot import a dependency",
+    "Add the missing package to requirements.txt (or pin a version that has what the model "
+    "imports).")
 ModelClassMissing = _kind(
     "ModelClassMissing", "The model class for MODEL_NAME={name} is missing",
     "Define the class in that module (names are case-sensitive), or correct MODEL_NAME.")
@@ -80,7 +81,7 @@ ModelCreationFailed = _kind(
     "The constructor receives each entry of PREDICTIVE_UNIT_PARAMETERS as a keyword argument; "
     "check their names and types.")
 
-# -- serving ----------------------------------------------------------------------------------------
+# -- serving ------------------------------------------------------------------------------------
 GrpcPortTaken = _kind(
     "GrpcPortTaken", "Cannot serve gRPC",
     "Free the port, or choose another with --grpc-port or PREDICTIVE_UNIT_GRPC_SERVICE_PORT.",

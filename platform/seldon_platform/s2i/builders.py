@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seldon_detect.errors import UserError
 from seldon_detect.pyversion import S2I_PYTHON_ENV
+
+from ..errors import NotSeldonBuilder
 
 ACCEPTED = "seldonio/seldon-core-s2i-python*[:TAG]"
 
@@ -36,21 +37,14 @@ class SeldonBuilder:
 
 
 def seldon_builder(name: str) -> SeldonBuilder:
-    """The Seldon builder `name` designates; any other name is a `UserError`."""
+    """The Seldon builder `name` designates; any other name is a `NotSeldonBuilder` error."""
     match = _NAME.fullmatch(name)
     if not match or not _is_registry_host(match["host"]):
-        raise UserError(
-            f"{name!r} is not a Seldon Core Python s2i builder",
+        raise NotSeldonBuilder(
             "seldon-s2i builds Seldon Core Python models with its own buildpacks, standing in "
             f"for the builder images named {ACCEPTED} (python3, python36, python37, python38, "
             "python312, -gpu and other variants, any tag). Other builders run their own "
-            "assemble scripts, which it does not run.",
-            [
-                "Name a Seldon builder, e.g. seldonio/seldon-core-s2i-python3:1.19.0 (the tag "
-                "does not matter).",
-                "For a builder of another kind, use s2i itself.",
-            ],
-        )
+            "assemble scripts, which it does not run.", name=name)
     variant = match["variant"]
     version = _PYTHON.match(variant)
     python = ""

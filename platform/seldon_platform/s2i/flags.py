@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from seldon_detect.errors import UserError
+from ..errors import S2iFlagWithoutValue, S2iSwitchNotBoolean, S2iUnknownFlag
 
 MAP, ACCEPT, REJECT, HELP = "map", "accept", "reject", "help"
 
@@ -220,25 +220,17 @@ def _take(flag: Flag, spelled: str, value: str | None, rest: list[str]) -> Given
             return Given(flag, "true", spelled)
         if value in _TRUE or value in _FALSE:
             return Given(flag, "true" if value in _TRUE else "false", spelled)
-        raise UserError(
-            f"{spelled} takes true or false, not {value!r}",
+        raise S2iSwitchNotBoolean(
             f"{spelled} is a switch: give it alone, or as {spelled}=true / {spelled}=false.",
-            [f"Write {spelled} or {spelled}=false."],
-        )
+            flag=spelled, value=value)
     if value is None:
         if not rest:
-            raise UserError(
-                f"{spelled} needs a value",
-                f"{spelled} was the last argument, with nothing after it.",
-                [f"Write {spelled}=VALUE or {spelled} VALUE."],
-            )
+            raise S2iFlagWithoutValue(f"{spelled} was the last argument, with nothing after it.",
+                                      flag=spelled)
         value = rest.pop(0)
     return Given(flag, value, spelled)
 
 
-def _unknown(spelled: str) -> UserError:
-    return UserError(
-        f"unknown flag {spelled}",
-        "seldon-s2i knows the flags of `s2i build`; this one is not among them.",
-        ["Run `seldon-s2i build --help` for the list of flags and what each does here."],
-    )
+def _unknown(spelled: str) -> S2iUnknownFlag:
+    return S2iUnknownFlag("seldon-s2i knows the flags of `s2i build`; this one is not among them.",
+                          flag=spelled)

@@ -14,8 +14,9 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
-from seldon_detect.errors import UserError
 from seldon_platform.s2i.translate import Injection
+
+from ..errors import S2iInjectedDirEmpty, S2iInjectedDirMissing, S2iInjectionUnhonoured
 
 #: files a `pip` binding is read for (see seldon_detect/cnb/pip.py)
 PIP_ENTRIES = ("pip.conf", "netrc", ".netrc")
@@ -27,12 +28,9 @@ def binding_args(injections: Iterable[Injection], workdir: Path) -> list[str]:
     for number, injection in enumerate(injections, 1):
         source = Path(injection.source)
         if not source.is_dir():
-            raise UserError(
-                f"injected directory {injection.source} does not exist",
+            raise S2iInjectedDirMissing(
                 f"-i {injection.source}:{injection.destination} names a directory that is "
-                "not there (or is not a directory).",
-                ["Check the path; relative paths start from the current directory."],
-            )
+                "not there (or is not a directory).", path=injection.source)
         if _is_binding(source):
             args += ["--binding", str(source)]
         elif injection.kind:
@@ -52,11 +50,9 @@ def _make_binding(source: Path, kind: str, workdir: Path, number: int) -> Path:
         files = [p for p in files if p.name in PIP_ENTRIES]
     if not files:
         wanted = " or ".join(PIP_ENTRIES) if kind == "pip" else "certificate files"
-        raise UserError(
-            f"injected directory {source} has nothing for a {kind} binding",
+        raise S2iInjectedDirEmpty(
             f"It was injected where {kind} settings live, but it holds no {wanted}.",
-            ["Inject the directory that holds them, or drop the -i flag."],
-        )
+            path=source, kind=kind)
     target = workdir / f"inject-{number}-{kind}"
     target.mkdir(parents=True)
     (target / "type").write_text(kind + "\n", encoding="utf-8")
@@ -65,17 +61,8 @@ def _make_binding(source: Path, kind: str, workdir: Path, number: int) -> Path:
     return target
 
 
-def _unknown_destination(injection: Injection) -> UserError:
-    return UserError(
-        f"cannot honour the injection {injection.source}:{injection.destination}",
+def _unknown_destination(injection: Injection) -> S2iInjectionUnhonoured:
+    return S2iInjectionUnhonoured(
         "Builds here run buildpacks, not the s2i assemble script, so nothing would read "
         f"files placed at {injection.destination}. Build-only files reach the buildpacks "
-        "as service bindings instead.",
-        [
-            "Wheels: inject the folder at /whl (-i DIR:/whl).",
-            "CA certificates: inject the folder at /etc/pki/ca-trust/source/anchors.",
-            "pip.conf or netrc: inject the folder at /root/.config/pip.",
-            "Anything else: make DIR a service binding by adding a file named `type` "
-            "(e.g. containing `pip`), then inject it anywhere.",
-        ],
-    )
+        "as service bindings instead.", injection=f"{injection.source}:{injection.destination}")

@@ -13,9 +13,25 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence, Union
 
-from seldon_detect.errors import UserError
 from seldon_platform.s2i.builders import SeldonBuilder, python_options, seldon_builder
 from seldon_platform.s2i.flags import ACCEPT, HELP, REJECT, Given, Parsed, parse
+
+from ..errors import (
+    S2iBuildOperandsMissing,
+    S2iBuildUidRefused,
+    S2iCommandUnsupported,
+    S2iEnvNotPair,
+    S2iFlagRefused,
+    S2iInjectionNotPair,
+    S2iLogLevelNotNumber,
+    S2iNetworkRefused,
+    S2iNotPullPolicy,
+    S2iSecondWheelFolder,
+    S2iTooManyOperands,
+    S2iUidRangesInvalid,
+    S2iUnknownCommand,
+    S2iUsageArguments,
+)
 
 #: where the Seldon builder's assemble script looks for wheels (`pip --find-links /whl`)
 WHEELS_DEST = "/whl"
@@ -102,43 +118,27 @@ def translate(argv: Sequence[str]) -> Translation:
     if command == "build":
         return _build(operands, parsed)
     if command in _UNSUPPORTED_COMMANDS:
-        raise UserError(
-            f"`seldon-s2i {command}` is not supported",
+        raise S2iCommandUnsupported(
             f"`s2i {command}` is about s2i builder images ({_UNSUPPORTED_COMMANDS[command]}); "
-            "seldon-s2i only stands in for building Seldon models.",
-            ["Use `seldon-s2i build SRC BUILDER TAG`, or s2i itself for this."],
-        )
-    raise UserError(
-        f"unknown command {command!r}",
-        "seldon-s2i understands: build, usage, version, help.",
-        ["Run `seldon-s2i --help`."],
-    )
+            "seldon-s2i only stands in for building Seldon models.", command=command)
+    raise S2iUnknownCommand("seldon-s2i understands: build, usage, version, help.",
+                            command=command)
 
 
 def _usage(operands: list[str], parsed: Parsed) -> Usage:
     if len(operands) != 1:
-        raise UserError(
-            "usage takes exactly one builder image",
-            f"Got {len(operands)} arguments after `usage`: {' '.join(operands) or 'none'}.",
-            ["Run `seldon-s2i usage seldonio/seldon-core-s2i-python3`."],
-        )
+        raise S2iUsageArguments(
+            f"Got {len(operands)} arguments after `usage`: {' '.join(operands) or 'none'}.")
     notes = [f"{g.spelled} has no effect on usage." for g in parsed.given]
     return Usage(seldon_builder(operands[0]), notes)
 
 
 def _build(operands: list[str], parsed: Parsed) -> BuildPlan:
     if len(operands) < 3:
-        raise UserError(
-            "build needs a source, a builder image and an image name",
-            _missing_operands(operands),
-            ["Run e.g. `seldon-s2i build . seldonio/seldon-core-s2i-python3 my-model:0.1`."],
-        )
+        raise S2iBuildOperandsMissing(_missing_operands(operands))
     if len(operands) > 3:
-        raise UserError(
-            f"too many arguments for build: {' '.join(operands[3:])}",
-            "build takes SRC BUILDER TAG; everything else must be a flag.",
-            ["Quote values that contain spaces, and check for a flag missing its leading dash."],
-        )
+        raise S2iTooManyOperands("build takes SRC BUILDER TAG; everything else must be a flag.",
+                                 extra=" ".join(operands[3:]))
     src, builder_name, tag = operands
     builder = seldon_builder(builder_name)
     source, local = _source(src)
@@ -243,22 +243,16 @@ def _builder_notes(builder: SeldonBuilder) -> list[str]:
     return notes
 
 
-def _rejected(given: Given) -> UserError:
-    return UserError(
-        f"{given.spelled} is not supported by seldon-s2i",
-        f"In s2i, {given.spelled} means: {given.flag.does}. {given.flag.why}",
-        [given.flag.fix],
-    )
+def _rejected(given: Given) -> S2iFlagRefused:
+    return S2iFlagRefused(f"In s2i, {given.spelled} means: {given.flag.does}. {given.flag.why}",
+                          fix=[given.flag.fix], flag=given.spelled)
 
 
 def _env_pair(given: Given) -> str:
     name, eq, value = given.value.partition("=")
     if not eq or not name.strip():
-        raise UserError(
-            f"{given.spelled} {given.value!r} is not NAME=VALUE",
-            "Each environment flag sets one variable, written NAME=VALUE.",
-            [f"Write e.g. {given.spelled} MODEL_NAME=MyModel, one flag per variable."],
-        )
+        raise S2iEnvNotPair("Each environment flag sets one variable, written NAME=VALUE.",
+                            flag=given.spelled, value=given.value)
     # s2i trims both sides of the pair
     return f"{name.strip()}={value.strip()}"
 
@@ -268,12 +262,9 @@ def _injection(given: Given) -> tuple[str, Injection | None]:
     source, colon, dest = given.value.rpartition(":")
     source, dest = source.strip("\"'"), dest.strip("\"'")
     if not colon or not source or not dest.startswith("/"):
-        raise UserError(
-            f"{given.spelled} {given.value!r} is not DIR:DEST",
+        raise S2iInjectionNotPair(
             "An injection names a local directory and the absolute path it would have "
-            "in the build container.",
-            [f"Write e.g. {given.spelled} ./wheels:/whl"],
-        )
+            "in the build container.", flag=given.spelled, value=given.value)
     dest = posixpath.normpath(dest)
     if dest == WHEELS_DEST:
         return source, None
@@ -284,33 +275,24 @@ def _injection(given: Given) -> tuple[str, Injection | None]:
     return "", Injection(source, dest, "")
 
 
-def _second_wheel_folder(given: Given) -> UserError:
-    return UserError(
-        f"more than one folder injected at {WHEELS_DEST}",
+def _second_wheel_folder(given: Given) -> S2iSecondWheelFolder:
+    return S2iSecondWheelFolder(
         f"{given.spelled} {given.value} is the second folder for {WHEELS_DEST}; a build takes "
-        "one wheel folder.",
-        ["Put all the wheels in one folder and inject that one."],
-    )
+        "one wheel folder.", dest=WHEELS_DEST)
 
 
 def _check_pull_policy(given: Given) -> None:
     if given.value not in _PULL_POLICIES:
-        raise UserError(
-            f"{given.spelled} {given.value!r} is not a pull policy",
-            f"s2i accepts {', '.join(_PULL_POLICIES)}.",
-            [f"Write e.g. {given.spelled}=if-not-present"],
-        )
+        raise S2iNotPullPolicy(f"s2i accepts {', '.join(_PULL_POLICIES)}.",
+                               flag=given.spelled, value=given.value)
 
 
 def _loglevel(given: Given) -> int:
     try:
         return int(given.value)
     except ValueError:
-        raise UserError(
-            f"{given.spelled} {given.value!r} is not a number",
-            "The log level is a number from 0 (least) to 5 (most).",
-            [f"Write e.g. {given.spelled}=2"],
-        ) from None
+        raise S2iLogLevelNotNumber("The log level is a number from 0 (least) to 5 (most).",
+                                   flag=given.spelled, value=given.value) from None
 
 
 def _check_allowed_uids(given: Given) -> None:
@@ -318,29 +300,22 @@ def _check_allowed_uids(given: Given) -> None:
     for part in given.value.split(","):
         low, dash, high = part.strip().partition("-")
         if not low.isdigit() or (high and not high.isdigit()):
-            raise UserError(
-                f"{given.spelled} {given.value!r} is not a list of uid ranges",
+            raise S2iUidRangesInvalid(
                 "Each range is N, N- (N and above) or N-M, separated by commas.",
-                [f"Write e.g. {given.spelled} 1000-65535"],
-            )
+                flag=given.spelled, value=given.value)
         top = int(high) if high else (int(low) if not dash else None)
         if int(low) <= BUILD_UID and (top is None or BUILD_UID <= top):
             return
-    raise UserError(
-        f"the build user (uid {BUILD_UID}) is outside {given.spelled} {given.value}",
+    raise S2iBuildUidRefused(
         f"Every build phase runs as the stack user cnb, uid {BUILD_UID}, and so does the image.",
-        [f"Allow uid {BUILD_UID}, or drop the flag."],
-    )
+        uid=BUILD_UID, flag=given.spelled, ranges=given.value)
 
 
 def _network_note(given: Given) -> str:
     if given.value != "host":
-        raise UserError(
-            f"{given.spelled} {given.value!r} is not supported",
+        raise S2iNetworkRefused(
             "Build containers always use the host's network, so that pip reaches the same "
-            "package indexes and proxies as this machine.",
-            ["Drop the flag, or write --network=host."],
-        )
+            "package indexes and proxies as this machine.", flag=given.spelled, value=given.value)
     return f"{given.spelled}: build containers already use the host's network."
 
 
