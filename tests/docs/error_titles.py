@@ -1,153 +1,58 @@
-"""Every error title the code base can print, as patterns, read from the source.
+"""Every error title the code base can print, as patterns, read from the failure kinds.
 
-A title is the first argument (or `title=`) of a `UserError(...)` (build side)
-or `StartupError(...)` (model server) call, or the `TITLE` of one of the
-platform's failure kinds (`seldon_platform.errors.kinds()`, read from the types).
-Literal parts are matched as they are; each `{...}` of an f-string matches any
-text. A few titles are not written at the call: they come from a table or a
-helper's argument. Those call sites are listed in `INDIRECT` with the place
-their titles really come from, and a new indirect site fails the test until it
-is listed, so the list of titles cannot go stale without anyone noticing.
+A failure kind is a class with its title template written once (`ErrorKind.TITLE`);
+`kinds_of` lists every kind derived from a base, so the titles come from the
+types, not from the source. The model server's kinds derive from its own copy
+of the base (`seldon_runtime.user_errors`, the same file as
+`seldon_detect.errors`, loaded as another module), hence two bases.
+
+The buildpacks still raise some `UserError("title", ...)` directly; `raw_titles()`
+reads those from the source until none is left. Delete it (and its use in
+`titles()`) then.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = (
-    "detect/seldon_detect", "buildpacks", "platform/seldon_platform", "runtime/seldon_runtime",
-)
-ERROR_CLASSES = ("UserError", "StartupError")
-
-#: "file:function" of calls whose title is not written at the call -> where the titles are
-INDIRECT = {
-    # `_run_logged(argv, log, TITLE, fix)` appends " (exit N)"
-    "platform/seldon_platform/stacks.py:_run_logged f'{title} (exit {code})'": (
-        "argument", "_run_logged", 2, " (exit {})"),
-}
+#: the modules that define failure kinds (importing one defines its kinds)
+KIND_MODULES = ("seldon_platform.errors", "seldon_runtime.startup")
 
 
 @dataclass(frozen=True)
 class Title:
     pattern: str  # a regular expression over the whole title
-    where: str  # file:line
+    where: str  # file:line, or file:KindName
 
     def matches(self, text: str) -> bool:
         return re.fullmatch(self.pattern, text) is not None
 
 
-def _pattern(node: ast.expr) -> str | None:
-    """A regex for the text `node` evaluates to, or None when it is not written out."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return re.escape(node.value)
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.Constant):
-                parts.append(re.escape(str(value.value)))
-            else:
-                parts.append(".+?")
-        # a title made only of placeholders says nothing
-        return "".join(parts) if any(isinstance(v, ast.Constant) for v in node.values) else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _pattern(node.left), _pattern(node.right)
-        if left is None:
-            return None
-        return left + (f"(?:{right})?" if right else ".*")
-    if isinstance(node, ast.IfExp):
-        body, orelse = _pattern(node.body), _pattern(node.orelse)
-        return f"(?:{body or '.*'}|{orelse or '.*'})"
-    return None
-
-
-def _title_arg(call: ast.Call) -> ast.expr | None:
-    if call.args:
-        return call.args[0]
-    return next((k.value for k in call.keywords if k.arg == "title"), None)
-
-
-def _called(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
-
-
-def _functions(tree: ast.AST):
-    """(enclosing function name, node) for every node under a function (or the module)."""
-    stack = [("<module>", tree)]
-    while stack:
-        name, node = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                else name
-            yield inner, child
-            stack.append((inner, child))
-
-
-def _source_files() -> list[Path]:
-    return sorted(p for base in SOURCES for p in (ROOT / base).rglob("*.py"))
-
-
-def scan() -> tuple[list[Title], set[str]]:
-    """(every title, the indirect sites found) in the code base."""
-    titles: list[Title] = []
-    indirect: set[str] = set()
-    trees = {path: ast.parse(path.read_text()) for path in _source_files()}
-    for path, tree in trees.items():
-        rel = path.relative_to(ROOT).as_posix()
-        for function, node in _functions(tree):
-            if not (isinstance(node, ast.Call) and _called(node) in ERROR_CLASSES):
-                continue
-            arg = _title_arg(node)
-            pattern = _pattern(arg) if arg is not None else None
-            site = f"{rel}:{function} {ast.unparse(arg) if arg is not None else ''}"
-            if site in INDIRECT:
-                indirect.add(site)
-                titles += _indirect_titles(tree, rel, INDIRECT[site])
-            elif pattern is None:
-                indirect.add(site)  # unknown: reported by the test
-            else:
-                titles.append(Title(pattern, f"{rel}:{node.lineno}"))
-    return titles + kind_titles(), indirect
+def module_file(module: str) -> str:
+    """The file of a kind module, relative to the repository root."""
+    return Path(importlib.import_module(module).__file__).relative_to(ROOT).as_posix()
 
 
 def kind_titles() -> list[Title]:
-    """The titles of the platform's failure kinds, from the types themselves."""
-    from seldon_platform.errors import kinds
+    """The title of every kind the `KIND_MODULES` define."""
+    from seldon_detect.errors import ErrorKind, kinds_of
+    from seldon_runtime.user_errors import ErrorKind as RuntimeErrorKind
 
-    return [Title(kind.title_pattern(), f"platform/seldon_platform/errors.py:{kind.__name__}")
-            for kind in kinds()]
+    files = {module: module_file(module) for module in KIND_MODULES}
+    # kinds defined elsewhere (a test's own, say) are not the code's titles
+    kinds = [kind for base in (ErrorKind, RuntimeErrorKind) for kind in kinds_of(base)
+             if kind.__module__ in files and kind.TITLE]
+    return [Title(kind.title_pattern(), f"{files[kind.__module__]}:{kind.__name__}")
+            for kind in kinds]
 
 
-def _indirect_titles(tree: ast.AST, rel: str, how: tuple) -> list[Title]:
-    kind = how[0]
-    found: list[Title] = []
-    if kind == "table":
-        _, name, index = how
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in node.targets
-            ):
-                for row in node.value.elts:  # type: ignore[attr-defined]
-                    pattern = _pattern(row.elts[index])
-                    if pattern:
-                        found.append(Title(pattern, f"{rel}:{row.lineno}"))
-    elif kind == "argument":
-        _, function, index, suffix = how
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _called(node) == function and len(node.args) > index:
-                pattern = _pattern(node.args[index])
-                if pattern:
-                    tail = re.escape(suffix).replace(re.escape("{}"), ".+?")
-                    found.append(Title(pattern + tail, f"{rel}:{node.lineno}"))
-    return found
+def titles() -> list[Title]:
+    return kind_titles() + raw_titles()
 
 
 def documented_titles(markdown: str) -> list[str]:
@@ -159,4 +64,32 @@ def documented_titles(markdown: str) -> list[str]:
             # ``a `b` c`` holds a title with backticks in it
             found += [m.group(2).strip() if m.group(1) == "``" else m.group(2)
                       for m in re.finditer(r"(`+)(.+?)(?<!`)\1(?!`)", line)]
+    return found
+
+
+# -- raw `UserError(...)` calls of the buildpack side: delete once none is left ---------------
+
+RAW_SOURCES = ("detect/seldon_detect", "buildpacks")
+
+
+def raw_titles() -> list[Title]:
+    """The title of every `UserError(title, ...)` call under `RAW_SOURCES`: a string, or an
+    f-string whose `{...}` parts match any text. A title that is neither fails the test."""
+    found = []
+    for path in sorted(p for base in RAW_SOURCES for p in (ROOT / base).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = getattr(node, "func", None)
+            if not (isinstance(node, ast.Call) and "UserError" in (
+                    getattr(func, "id", None), getattr(func, "attr", None))):
+                continue
+            title = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "title"), None)
+            parts = title.values if isinstance(title, ast.JoinedStr) else [title]
+            where = f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
+            if not all(isinstance(p, (ast.Constant, ast.FormattedValue)) for p in parts) or \
+                    not any(isinstance(p, ast.Constant) for p in parts):
+                raise ValueError(f"{where}: a UserError title the scan cannot read; "
+                                 "raise a failure kind instead")
+            found.append(Title("".join(re.escape(str(p.value)) if isinstance(p, ast.Constant)
+                                       else ".+?" for p in parts), where))
     return found

@@ -1,6 +1,5 @@
 """The user guide pages: command lines that parse, a SeldonDeployment that fits the
-image, an index that links them, and a troubleshooting page that documents every
-error title the code can print (and no title it cannot)."""
+image, and an index that links them (troubleshooting.md's titles: test_troubleshooting)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import pytest
 import yaml
 from doc_commands import check_documented, check_real, markdown_shell_blocks, tool_invocations
 from docs_support import ROOT
-from error_titles import INDIRECT, documented_titles, scan
 from runnable import tool_lines
 
 DOCS = ROOT / "docs"
@@ -102,57 +100,3 @@ def _served_routes() -> set[str]:
             return X
 
     return set(RestApp(DataPlane(Component(Model()), PlaneConfig(), recorder=object())).routes)
-
-
-# -- troubleshooting.md --------------------------------------------------------------------
-
-TITLES, INDIRECT_FOUND = scan()
-DOCUMENTED = documented_titles((DOCS / "troubleshooting.md").read_text())
-
-
-def test_every_indirect_title_site_is_known():
-    unknown = sorted(INDIRECT_FOUND - set(INDIRECT))
-    assert not unknown, (
-        "error titles built from variables; add each site to INDIRECT in "
-        f"tests/docs/error_titles.py, saying where its titles come from: {unknown}"
-    )
-    assert not set(INDIRECT) - INDIRECT_FOUND, "INDIRECT lists sites that no longer exist"
-
-
-def test_the_scan_finds_the_titles_of_every_area():
-    areas = {t.where.split("/")[0] for t in TITLES}
-    assert areas == {"detect", "buildpacks", "platform", "runtime"}
-    assert len(TITLES) > 100
-
-
-@pytest.mark.parametrize("title", TITLES, ids=[t.where for t in TITLES])
-def test_every_error_title_is_in_troubleshooting(title):
-    assert any(title.matches(d) for d in DOCUMENTED), (
-        f"{title.where} prints an error whose title matches /{title.pattern}/; add a "
-        "`### `<title>`` entry with its fix to docs/troubleshooting.md"
-    )
-
-
-def test_troubleshooting_documents_no_title_the_code_cannot_print():
-    stale = [d for d in DOCUMENTED if not any(t.matches(d) for t in TITLES)]
-    assert not stale, f"titles in docs/troubleshooting.md that no code prints: {stale}"
-
-
-def test_the_title_patterns_match_only_their_titles():
-    from error_titles import Title
-
-    title = Title(r"Unknown\ SERVICE_TYPE\ .+?", "x")
-    assert title.matches("Unknown SERVICE_TYPE 'MODLE'")
-    assert not title.matches("Unknown SERVICE_TYPE")
-    assert documented_titles("### `` `a` b ``\n### `c` and `d`\n## `e`\n") == ["`a` b", "c", "d"]
-
-
-def test_other_runtime_messages_are_still_printed_and_documented():
-    """Start-up messages that are not StartupErrors: still in the code, still on the page."""
-    page = (DOCS / "troubleshooting.md").read_text()
-    settings = (ROOT / "runtime" / "seldon_runtime" / "settings.py").read_text()
-    for text in ("the model class is missing: give it as the first argument or set MODEL_NAME",
-                 "Note since 1.5.0 this CLI does not take",
-                 "is not an integer"):
-        assert text in settings
-        assert text in " ".join(page.split())

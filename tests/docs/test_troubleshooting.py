@@ -1,0 +1,66 @@
+"""docs/troubleshooting.md documents every error title the code can print, read from the
+failure kinds (and no title it cannot print)."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from docs_support import ROOT
+from error_titles import KIND_MODULES, Title, documented_titles, module_file, titles
+
+PAGE = ROOT / "docs" / "troubleshooting.md"
+TITLES = titles()
+DOCUMENTED = documented_titles(PAGE.read_text())
+
+
+def test_the_titles_of_every_side_are_read():
+    files = {t.where.split(":")[0] for t in TITLES}
+    for module in KIND_MODULES:
+        assert module_file(module) in files, f"{module} defines no kinds"
+    assert {f.split("/")[0] for f in files} >= {"detect", "platform", "runtime"}
+    assert len(TITLES) > 100
+
+
+@pytest.mark.parametrize("title", TITLES, ids=[t.where for t in TITLES])
+def test_every_error_title_is_in_troubleshooting(title):
+    assert any(title.matches(d) for d in DOCUMENTED), (
+        f"{title.where} prints an error whose title matches /{title.pattern}/; add a "
+        "`### `<title>`` entry with its fix to docs/troubleshooting.md"
+    )
+
+
+def test_troubleshooting_documents_no_title_the_code_cannot_print():
+    stale = [d for d in DOCUMENTED if not any(t.matches(d) for t in TITLES)]
+    assert not stale, f"titles in docs/troubleshooting.md that no code prints: {stale}"
+
+
+def test_a_kind_a_test_defines_is_not_a_title_of_the_code():
+    from error_titles import kind_titles
+
+    from seldon_detect.errors import ErrorKind, define_kind
+
+    stray = define_kind(ErrorKind, "StrayKind", "A title only this test prints", module=__name__)
+    try:
+        assert not any(t.matches(stray.TITLE) for t in kind_titles())
+    finally:
+        del stray
+        gc.collect()  # drop it from ErrorKind.__subclasses__() for the tests that follow
+
+
+def test_the_title_patterns_match_only_their_titles():
+    title = Title(r"Unknown\ SERVICE_TYPE\ .+?", "x")
+    assert title.matches("Unknown SERVICE_TYPE 'MODLE'")
+    assert not title.matches("Unknown SERVICE_TYPE")
+    assert documented_titles("### `` `a` b ``\n### `c` and `d`\n## `e`\n") == ["`a` b", "c", "d"]
+
+
+def test_other_runtime_messages_are_still_printed_and_documented():
+    """Start-up messages that are not start-up kinds: still in the code, still on the page."""
+    page = " ".join(PAGE.read_text().split())
+    settings = (ROOT / "runtime" / "seldon_runtime" / "settings.py").read_text()
+    for text in ("the model class is missing: give it as the first argument or set MODEL_NAME",
+                 "Note since 1.5.0 this CLI does not take",
+                 "is not an integer"):
+        assert text in settings
+        assert text in page
