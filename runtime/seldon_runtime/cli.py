@@ -66,12 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownArgs as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 255
+    except StartupError as exc:  # e.g. GUNICORN_WORKERS=two
+        return _failed(exc)
     _configure_logging(settings.log_level)
     try:
         component = prepare(settings)
     except StartupError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 1
+        return _failed(exc)
     from .server import serve
 
     log.info(
@@ -87,9 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         serve(component, settings)
     except StartupError as exc:  # e.g. the gRPC port is taken
-        print(exc.render(), file=sys.stderr)
-        return 1
+        return _failed(exc)
     return 0
+
+
+def _failed(exc: StartupError) -> int:
+    """Print a start-up failure once, without a traceback: exit status 1."""
+    print(exc.render(), file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from .http.limits import (
     DEFAULT_MAX_CONNECTIONS,
 )
 from .parameters import parse_bool
+from .startup import SettingNotInteger, SettingNotNumber, StartupError
 
 SERVICE_TYPES = (
     "MODEL",
@@ -40,22 +41,23 @@ def env_bool(name: str, default: bool = False, env: dict | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "t", "yes", "y", "on")
 
 
-def _env_number(name: str, default, kind: type, problem: str):
+def _env_number(name: str, default, kind: type, failure: type[StartupError]):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
         return kind(value)
     except ValueError:
-        raise SystemExit(f"error: environment variable {name}={value!r} {problem}") from None
+        raise failure(f"The model server reads {name} as a {kind.__name__}.", name=name,
+                      value=value) from None
 
 
 def _env_int(name: str, default: int | None) -> int | None:
-    return _env_number(name, default, int, "is not an integer")
+    return _env_number(name, default, int, SettingNotInteger)
 
 
 def _env_float(name: str, default: float) -> float:
-    return _env_number(name, default, float, "is not a number")
+    return _env_number(name, default, float, SettingNotNumber)
 
 
 def _flag_bool(value: str) -> bool:

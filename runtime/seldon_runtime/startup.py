@@ -30,6 +30,14 @@ def _kind(name: str, title: str, *fix: str) -> Type[StartupError]:
     return define_kind(StartupError, name, title, *fix, module=__name__)
 
 
+# -- numeric settings from the environment ------------------------------------------------------
+SettingNotInteger = _kind(
+    "SettingNotInteger", "Environment variable {name}={value!r} is not an integer",
+    "Give a whole number, or unset the variable to use the default.")
+SettingNotNumber = _kind(
+    "SettingNotNumber", "Environment variable {name}={value!r} is not a number",
+    "Give a number of seconds (e.g. 30 or 2.5), or unset the variable to use the default.")
+
 # -- tracing (JAEGER_CONFIG_PATH) ---------------------------------------------------------------
 JaegerConfigUnreadable = _kind(
     "JaegerConfigUnreadable", "Cannot read the Jaeger configuration",

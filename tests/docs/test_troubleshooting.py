@@ -60,7 +60,6 @@ def test_other_runtime_messages_are_still_printed_and_documented():
     page = " ".join(PAGE.read_text().split())
     settings = (ROOT / "runtime" / "seldon_runtime" / "settings.py").read_text()
     for text in ("the model class is missing: give it as the first argument or set MODEL_NAME",
-                 "Note since 1.5.0 this CLI does not take",
-                 "is not an integer"):
+                 "Note since 1.5.0 this CLI does not take"):
         assert text in settings
         assert text in page

@@ -104,8 +104,8 @@ def test_model_name_comes_from_the_environment_when_not_given(monkeypatch, capsy
 
 def test_a_non_numeric_integer_variable_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("GUNICORN_TIMEOUT", "ten")
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(StartupError) as info:
         from_args(["M"])
-    assert "GUNICORN_TIMEOUT='ten' is not an integer" in str(exit_info.value.code)
+    assert info.value.title == "Environment variable GUNICORN_TIMEOUT='ten' is not an integer"
     monkeypatch.setenv("GUNICORN_TIMEOUT", "30")
     assert from_args(["M"]).timeout == 30

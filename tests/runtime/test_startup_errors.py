@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import string
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,9 @@ KINDS = startup.kinds()
 
 def _sample(kind: type[startup.StartupError]) -> startup.StartupError:
     """An error of `kind` with a cause of several lines (as a traceback gives) and a location."""
+    values = {f: f"<{f}>" for _, f, _, _ in string.Formatter().parse(kind.TITLE) if f}
     return kind("Importing /app/M.py raised ValueError: bad\n\n  File \"M.py\", line 3\n    x()",
-                location="/app/M.py", name="M")
+                location="/app/M.py", **values)
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
@@ -60,9 +62,14 @@ def test_the_parameter_fix_names_every_type():
     assert all(t in " ".join(startup.BadParameter.FIX) for t in TYPES)
 
 
-def test_the_server_prints_the_error_once_in_that_format():
-    result = run_cli("Identity.Nope")
+@pytest.mark.parametrize(("model", "env", "title"), [
+    ("Identity.Nope", {}, "The model class for MODEL_NAME=Identity.Nope is missing"),
+    ("Identity", {"GUNICORN_WORKERS": "two"},
+     "Environment variable GUNICORN_WORKERS='two' is not an integer"),
+])
+def test_the_server_prints_the_error_once_in_that_format(model, env, title):
+    result = run_cli(model, env=env)
     assert result.returncode == 1
     err = UserError.from_rendered(result.stderr.strip())
-    assert err.title == "The model class for MODEL_NAME=Identity.Nope is missing"
-    assert err.location.endswith("Identity.py") and "'Nope'" in err.cause and err.fix
+    assert err.title == title and err.cause and err.fix
+    assert err.render() == result.stderr.strip()
