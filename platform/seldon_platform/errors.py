@@ -122,6 +122,9 @@ BindingNameTaken = _kind("BindingNameTaken", "Two bindings are named {name}",
                          "Rename one of the binding directories.")
 ImageNotExported = _kind("ImageNotExported", "The image could not be exported",
                          "Check the buildpack that wrote this layer.")
+ProcessTypeNotFound = _kind(
+    "ProcessTypeNotFound", "Process type {type!r} not found",
+    "Give --default-process one of the process types the buildpacks define, or leave it out.")
 
 # -- project.toml buildpacks --------------------------------------------------------------------
 _INLINE_FIX = 'Give the entry an id ("me/my-step") and its script an api ("0.10").'

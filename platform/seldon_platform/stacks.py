@@ -22,15 +22,14 @@ from seldon_detect.digests import digest_files
 from seldon_detect.scribe import Scribe
 from seldon_platform import host_tools
 from seldon_platform.engine import Engine, labels_of
-from seldon_platform.package_data import data_root, user_cache
-
-from .errors import (
+from seldon_platform.errors import (
     BaseNeedsRoot,
     BuildImageNotFound,
     DebootstrapFailed,
     PlatformError,
     RootfsPrepareFailed,
 )
+from seldon_platform.package_data import data_root, user_cache
 
 SUITE = "bookworm"
 STACK_ID = "io.seldon.stacks.bookworm"

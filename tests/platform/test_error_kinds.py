@@ -6,6 +6,8 @@ import ast
 import string
 from pathlib import Path
 
+import pytest
+
 import seldon_platform
 from seldon_platform.errors import kinds
 
@@ -46,3 +48,15 @@ def test_every_raise_gives_the_values_its_title_needs():
             assert not given - wanted - {"fix", "location"}, (
                 f"{path.name}:{node.lineno} gives values its title does not use")
     assert set(by_name) <= used, f"kinds nothing raises: {sorted(set(by_name) - used)}"
+
+
+def test_an_unknown_default_process_names_the_known_ones():
+    from seldon_platform.errors import ProcessTypeNotFound
+    from seldon_platform.exporter.image import entrypoint
+
+    metadata = {"processes": [{"type": "web"}, {"type": "rest"}]}
+    assert entrypoint(metadata, "rest") == ["/cnb/process/rest"]
+    with pytest.raises(ProcessTypeNotFound) as err:
+        entrypoint(metadata, "http")
+    assert err.value.title == "Process type 'http' not found"
+    assert "rest, web" in err.value.cause and err.value.location == "--default-process"

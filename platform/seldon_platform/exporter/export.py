@@ -208,10 +208,7 @@ def export(
         "reference": run.reference,
         "image": run.reference,
     }
-    try:
-        entry_point = image.entrypoint(metadata, process_type)
-    except ValueError as err:
-        raise ExportError(str(err)) from err
+    entry_point = image.entrypoint(metadata, process_type)
     # the buildpacks' labels, then the platform's (seldon-s2i's s2i labels)
     labels: dict[str, Any] = {
         **{label["key"]: label["value"] for label in metadata.get("labels", [])},

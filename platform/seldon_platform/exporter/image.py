@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+from ..errors import ProcessTypeNotFound
 from ..lifecycle.api import APP_DIR, LAYERS_DIR, PLATFORM_API
 
 CREATED = "1980-01-01T00:00:01Z"
@@ -21,9 +22,9 @@ def entrypoint(metadata: dict[str, Any], process_type: str | None) -> list[str]:
     types = {p["type"] for p in metadata.get("processes", [])}
     wanted = process_type or metadata.get("buildpack-default-process-type")
     if process_type and process_type not in types:
-        raise ValueError(
-            f"process type {process_type!r} not found (have: {', '.join(sorted(types))})"
-        )
+        raise ProcessTypeNotFound(
+            f"The buildpacks define {', '.join(sorted(types)) or 'no process types'}.",
+            location="--default-process", type=process_type)
     if wanted and wanted in types:
         return [f"{PROCESS_DIR}/{wanted}"]
     return [LAUNCHER]
