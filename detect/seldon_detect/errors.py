@@ -73,9 +73,10 @@ class UserError(Exception):
 
 
 class ErrorKind(UserError):
-    """One kind of failure: its title (a `str.format` template over keyword values) and its
-    fix are written once, on the class; a raise gives the values and the cause, e.g.
-    `ImageNotFound("The engine has no such image.", image=ref)`."""
+    """One kind of failure: its title and its fix steps (`str.format` templates over the same
+    keyword values) are written once, on the class; a raise gives the values and the cause,
+    e.g. `ImageNotFound("The engine has no such image.", image=ref)`. A literal brace in a
+    template is doubled, as `str.format` wants."""
 
     TITLE: ClassVar[str] = ""
     FIX: ClassVar[tuple[str, ...]] = ()
@@ -88,8 +89,8 @@ class ErrorKind(UserError):
         location: str = "",
         **values: object,
     ):
-        super().__init__(self.TITLE.format(**values), cause,
-                         tuple(self.FIX if fix is None else fix), location)
+        steps = [step.format(**values) for step in self.FIX] if fix is None else fix
+        super().__init__(self.TITLE.format(**values), cause, tuple(steps), location)
 
     @classmethod
     def title_pattern(cls) -> str:

@@ -26,7 +26,14 @@ from seldon_detect.cnb.plan import merged, read_buildpack_plan
 from seldon_detect.conda import CondaEnvironment, find_environment_file, parse_environment
 from seldon_detect.digests import digest_files
 from seldon_detect.envfile import parse_env_file
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    BuildpackError,
+    CondaCreateFailed,
+    CondaNoPip,
+    CondaNoPython,
+    CondaUnsolvable,
+    RattlerInstallFailed,
+)
 from seldon_detect.scribe import Scribe
 
 ENV_LAYER = "conda-env"
@@ -69,13 +76,9 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
                 _install_with_rattler(conda, channels, prefix, ctx, layers, scribe)
         python = prefix / "bin" / "python"
         if not python.exists():
-            raise UserError(
-                f"{path.name} does not install Python",
+            raise CondaNoPython(
                 "The environment has no bin/python, so nothing can be installed into it and "
-                "the runtime cannot start.",
-                [f"Add `- python=3.11` (or another version) to the dependencies of {path.name}."],
-                location=path.name,
-            )
+                "the runtime cannot start.", location=path.name, file=path.name)
         _compile(prefix)
         _ensure_pip(python, scribe)
         if conda.pip:
@@ -118,9 +121,7 @@ def _rattler_python(ctx: BuildContext, layers: Layers, scribe: Scribe) -> Path:
         for argv in steps:
             result = pexec.run(argv, scribe, env=env)
             if result.returncode != 0:
-                raise UserError("Cannot install py-rattler for the conda solve", result.output,
-                                ["Install micromamba in the build image, or use a stack "
-                                 "whose python3 is 3.10 or newer on amd64/arm64."])
+                raise RattlerInstallFailed(result.output)
     tool.commit(key)
     return python
 
@@ -140,20 +141,14 @@ def _install_with_rattler(conda: CondaEnvironment, channels: list[str], prefix: 
         raise _solve_error(result.output)
 
 
-def _solve_error(output: str) -> UserError:
+def _solve_error(output: str) -> BuildpackError:
     tail = "\n".join(output.strip().splitlines()[-12:])
     if "No candidates were found" in output or "cannot be installed" in output or \
             "PackagesNotFound" in output or "nothing provides" in output:
-        return UserError(
-            "The conda environment cannot be solved",
+        return CondaUnsolvable(
             "A package (or version) in environment.yml is not in its channels.\n\n" + tail,
-            ["Check the names and versions in environment.yml against the channels listed "
-             "there.", "Add the channel that has the package to `channels:`."],
-            location="environment.yml",
-        )
-    return UserError("Creating the conda environment failed", tail,
-                     ["Read the output above; check that the channels are reachable from the "
-                      "build (or mirrored through a `conda` binding's channel_alias)."])
+            location="environment.yml")
+    return CondaCreateFailed(tail)
 
 
 def _ensure_pip(python: Path, scribe: Scribe) -> None:
@@ -164,9 +159,7 @@ def _ensure_pip(python: Path, scribe: Scribe) -> None:
         return
     result = pexec.run([str(python), "-m", "ensurepip", "--default-pip"], scribe, env=env)
     if result.returncode != 0:
-        raise UserError("The conda environment has no pip", result.output,
-                        ["Add `- pip` to the dependencies of environment.yml."],
-                        location="environment.yml")
+        raise CondaNoPip(result.output, location="environment.yml")
 
 
 def _compile(prefix: Path) -> None:

@@ -18,7 +18,7 @@ from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layer, Layers
 from seldon_detect.cnb.pyenv import INTERPRETER_ENV
 from seldon_detect.cnb.sbom import EXTENSION, cyclonedx
-from seldon_detect.errors import UserError
+from seldon_detect.failures import PythonDoesNotRun, PythonOtherVersion
 from seldon_detect.scribe import Scribe
 
 LAYER = "cpython"
@@ -71,18 +71,14 @@ def _install(layer: Layer, choice: Choice, scribe: Scribe) -> None:
     probe = subprocess.run([str(python), "-I", "-c", PROBE, *CHECKED_MODULES],
                            capture_output=True, text=True)
     if probe.returncode != 0 or not probe.stdout.strip():
-        raise UserError("The Python distribution does not run on this stack",
-                        (probe.stdout + probe.stderr)[-2000:] or f"{python} failed",
-                        ["Use a python-build-standalone build for linux-gnu on this "
-                         "architecture."], location=source.origin)
+        raise PythonDoesNotRun((probe.stdout + probe.stderr)[-2000:] or f"{python} failed",
+                               location=source.origin)
     found = json.loads(probe.stdout)
     if not choice.hint.matches(found["version"]) or (
             choice.dist and found["version"] != choice.dist.version):
-        raise UserError("The Python distribution is another version",
-                        f"{source.url} holds Python {found['version']}, but "
-                        f"{choice.hint.source} asks for {choice.hint.version}.",
-                        ["Give the distribution of the version you ask for, or ask for "
-                         f"{found['version']}."], location=source.origin)
+        raise PythonOtherVersion(f"{source.url} holds Python {found['version']}, but "
+                                 f"{choice.hint.source} asks for {choice.hint.version}.",
+                                 location=source.origin, found=found["version"])
     for name, error in sorted(found["broken"].items()):
         scribe.warn(f"Python {choice.version}: module {name} cannot be imported ({error})")
 

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from seldon_detect.cnb.layers import Layer
-from seldon_detect.errors import UserError
+from seldon_detect.failures import DebianUnpackFailed
 
 MULTIARCH = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 
@@ -24,9 +24,7 @@ def unpack(archive: Path, root: Path) -> None:
     result = subprocess.run(["dpkg-deb", "-x", str(archive), str(root)], capture_output=True,
                             text=True)
     if result.returncode != 0:
-        raise UserError(f"Cannot unpack {archive.name}", result.stderr[-2000:],
-                        ["Build again; a damaged download is fetched anew when the cache "
-                         "is cleared (--clear-cache / pack build --clear-cache)."])
+        raise DebianUnpackFailed(result.stderr[-2000:], archive=archive.name)
 
 
 def relink_absolute(root: Path) -> int:

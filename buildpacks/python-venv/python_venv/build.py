@@ -17,7 +17,7 @@ from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.pip import REPRODUCIBLE_EPOCH
 from seldon_detect.cnb.plan import merged, read_buildpack_plan
-from seldon_detect.errors import UserError
+from seldon_detect.failures import ProvidedPythonDoesNotRun, VenvFailed
 from seldon_detect.pyversion import find_python_hint
 from seldon_detect.scribe import Scribe
 
@@ -55,10 +55,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
             result = pexec.run([interpreter, "-m", "venv", str(layer.path)], scribe,
                                env=pexec.clean_env({"SOURCE_DATE_EPOCH": epoch}))
         if result.returncode != 0:
-            raise UserError(
-                "Cannot create a virtual environment", result.output,
-                ["The build image needs python3-venv (Debian) for python3 -m venv."],
-            )
+            raise VenvFailed(result.output)
     pyenv.announce(layers, layer, layer.path, reused=not reasons)
     layer.default_env("VIRTUAL_ENV", str(layer.path), scope="launch")
     layer.commit(key)
@@ -73,7 +70,5 @@ def _interpreter() -> tuple[str, str]:
         [provided, "-I", "-c", "import platform; print(platform.python_version())"],
         capture_output=True, text=True)
     if out.returncode != 0:
-        raise UserError("The provided Python does not run", out.stderr[-2000:],
-                        ["Rebuild without the cache (the interpreter layer may be damaged)."],
-                        location=pyenv.INTERPRETER_ENV)
+        raise ProvidedPythonDoesNotRun(out.stderr[-2000:], location=pyenv.INTERPRETER_ENV)
     return provided, out.stdout.strip()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seldon_detect.cnb.layers import Layer, Layers
-from seldon_detect.errors import UserError
+from seldon_detect.failures import NoPythonEnvironment
 
 PLAN_NAME = "python-env"
 INTERPRETER_PLAN = "python"
@@ -67,11 +67,7 @@ def current() -> PythonEnv:
     """Called by requirers: the environment an earlier buildpack provided."""
     prefix = os.environ.get(ENV_PREFIX)
     if not prefix or not (Path(prefix) / "bin" / "python").exists():
-        raise UserError(
-            "No Python environment to install into",
+        raise NoPythonEnvironment(
             f"{ENV_PREFIX} is not set by an earlier buildpack; seldon/python-venv or "
-            "seldon/conda-environment must run before this buildpack.",
-            ["Use the builder's order, or list seldon/python-venv before this buildpack in "
-             "project.toml / --buildpack."],
-        )
+            "seldon/conda-environment must run before this buildpack.")
     return PythonEnv(Path(prefix), os.environ.get(ENV_STATE) == "reused")
