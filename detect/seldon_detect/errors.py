@@ -1,7 +1,10 @@
 """Errors as values: a title, what caused it, and numbered steps to fix it.
 
-Every failure a user can act on is raised as a `UserError`; the CLIs and the
-buildpack entry points print `render()` once, without a traceback.
+Every failure a user can act on is raised as a `UserError`, by its kind (an
+`ErrorKind`: the buildpacks' kinds are in `seldon_detect.failures`, the
+platform's in `seldon_platform.errors`); the CLIs and the buildpack entry points
+print `render()` once, without a traceback. The platform reads a buildpack's
+printed block back with `UserError.from_rendered`.
 """
 
 from __future__ import annotations
