@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.context import BuildContext, BuildpackInfo, Target
 from seldon_detect.cnb.layers import read_layers
+from seldon_detect.cnb.pip import PipRunner
 from seldon_detect.cnb.pyenv import ENV_PREFIX, ENV_STATE
 from seldon_detect.cnb.result import BuildResult, write_result
 from seldon_detect.scribe import Scribe
@@ -86,3 +88,22 @@ def env_files(ctx: BuildContext, layer: str) -> dict[str, str]:
     root = ctx.layers_dir / layer
     return {str(p.relative_to(root)): p.read_text() for p in sorted(root.glob("env*/**/*"))
             if p.is_file()}
+
+
+@dataclass(frozen=True)
+class PipCall:
+    args: list[str]
+    python: Path
+    cache_dir: Path | None
+    cwd: Path | None
+
+
+def fake_pip(monkeypatch) -> list[PipCall]:
+    """Replace `pip install` (it needs an index) by a recorder: every call, in order."""
+    calls: list[PipCall] = []
+
+    def install(self, args, what, scribe, python_version, cwd=None, echo=True):
+        calls.append(PipCall(list(args), self.python, self.cache_dir, cwd))
+
+    monkeypatch.setattr(PipRunner, "install", install)
+    return calls

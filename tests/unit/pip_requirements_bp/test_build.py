@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.unit.bpfakes import context, import_buildpack, python_env, restore, run
+from tests.unit.bpfakes import context, fake_pip, import_buildpack, python_env, restore, run
 
 import_buildpack("pip-requirements")
 
@@ -16,7 +16,6 @@ from pip_requirements.build import CACHE_LAYER, PipCacheMetadata, build  # noqa:
 from pip_requirements.uv import UV_LAYER  # noqa: E402
 
 from seldon_detect.cnb.layers import LayerTypes  # noqa: E402
-from seldon_detect.cnb.pip import PipRunner  # noqa: E402
 from seldon_detect.tomlfile import dumps  # noqa: E402
 
 VERSION = ".".join(str(n) for n in sys.version_info[:3])
@@ -24,14 +23,7 @@ VERSION = ".".join(str(n) for n in sys.version_info[:3])
 
 @pytest.fixture
 def installs(monkeypatch):
-    """Each `pip install`: its arguments and the cache dir it was given."""
-    done = []
-
-    def fake_install(self, args, what, scribe, python_version, cwd=None, echo=True):
-        done.append((list(args), self.cache_dir))
-
-    monkeypatch.setattr(PipRunner, "install", fake_install)
-    return done
+    return fake_pip(monkeypatch)
 
 
 def _ctx(tmp_path, monkeypatch, reused):
@@ -44,7 +36,7 @@ def test_a_fresh_env_gets_the_requirements_and_a_pip_cache_layer(tmp_path, monke
     ctx = _ctx(tmp_path, monkeypatch, reused=False)
     result, log = run(build, ctx)
     cache = ctx.layers_dir / CACHE_LAYER
-    assert installs == [(["-r", "requirements.txt"], cache)]
+    assert [(c.args, c.cache_dir) for c in installs] == [(["-r", "requirements.txt"], cache)]
     (layer,) = result.layers
     assert (layer.name, layer.types) == (CACHE_LAYER, LayerTypes(cache=True))
     assert layer.metadata == PipCacheMetadata(python=VERSION, target="linux/amd64/debian@12")

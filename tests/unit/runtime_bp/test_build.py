@@ -11,13 +11,12 @@ import sys
 
 import pytest
 
-from tests.unit.bpfakes import REPO, context, import_buildpack, python_env, run
+from tests.unit.bpfakes import REPO, context, fake_pip, import_buildpack, python_env, run
 
 import_buildpack("runtime")
 
 from runtime.build import build  # noqa: E402
 
-from seldon_detect.cnb.pip import PipRunner  # noqa: E402
 from seldon_detect.errors import UserError  # noqa: E402
 
 TAG = "cp" + "".join(str(n) for n in sys.version_info[:2])
@@ -27,13 +26,7 @@ WHEEL = "seldon_runtime-0.1.0-py3-none-any.whl"
 
 @pytest.fixture
 def installs(monkeypatch):
-    done = []
-
-    def fake_install(self, args, what, scribe, python_version, cwd=None, echo=True):
-        done.append(list(args))
-
-    monkeypatch.setattr(PipRunner, "install", fake_install)
-    return done
+    return fake_pip(monkeypatch)
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def test_processes_sbom_and_scrubbed_build_keys(tmp_path, monkeypatch, bp_dir, i
     site = _env_with(prefix, ("seldon_runtime", "0.1.0"), ("numpy", "1.26.4"))
     ctx = _ctx(tmp_path, bp_dir)
     result, log = run(build, ctx)
-    assert installs == [["--no-index", str(bp_dir / "wheels" / WHEEL)]]
+    assert [c.args for c in installs] == [["--no-index", str(bp_dir / "wheels" / WHEEL)]]
     assert [(p.type, p.command, p.default) for p in result.processes] == [
         ("web", ["seldon-runtime"], True),
         ("rest", ["seldon-runtime", "--grpc-workers", "0"], False),

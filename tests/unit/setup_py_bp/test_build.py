@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.bpfakes import context, import_buildpack, python_env, run
+from tests.unit.bpfakes import context, fake_pip, import_buildpack, python_env, run
 
 import_buildpack("setup-py")
 
 from setup_py.build import build  # noqa: E402
 
-from seldon_detect.cnb.pip import PipRunner  # noqa: E402
 from seldon_detect.tomlfile import dumps  # noqa: E402
 
 SETUP = "from setuptools import setup\nsetup(name='m', version='0.1')\n"
@@ -20,13 +19,7 @@ SETUP = "from setuptools import setup\nsetup(name='m', version='0.1')\n"
 
 @pytest.fixture
 def installs(monkeypatch):
-    done = []
-
-    def fake_install(self, args, what, scribe, python_version, cwd=None, echo=True):
-        done.append((list(args), self.python, cwd))
-
-    monkeypatch.setattr(PipRunner, "install", fake_install)
-    return done
+    return fake_pip(monkeypatch)
 
 
 def test_the_project_is_installed_editable_into_the_env(tmp_path, monkeypatch, installs):
@@ -35,7 +28,8 @@ def test_the_project_is_installed_editable_into_the_env(tmp_path, monkeypatch, i
     # a layer an older version of this buildpack kept is dropped
     (ctx.layers_dir / "old.toml").write_text(dumps({"metadata": {"k": "v"}}))
     result, log = run(build, ctx)
-    assert installs == [(["-e", "."], prefix / "bin" / "python", ctx.app_dir)]
+    assert [(c.args, c.python, c.cwd) for c in installs] == [
+        (["-e", "."], prefix / "bin" / "python", ctx.app_dir)]
     assert result.layers == () and result.processes == ()
     assert not (ctx.layers_dir / "old.toml").exists()
     assert "pip install -e . (setup.py)" in log
