@@ -15,9 +15,10 @@ parse into the type (written by another version of the buildpack) gives a
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import typing
-from typing import Any, ClassVar, Mapping, TypeVar
+from typing import Any, Mapping, TypeVar
 
 M = TypeVar("M", bound="LayerMetadata")
 
@@ -46,6 +47,8 @@ def _show(value: Any) -> str:
         return "(none)"
     if isinstance(value, tuple):
         return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, collections.abc.Mapping):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) + "}"
     return str(value)
 
 
@@ -53,21 +56,12 @@ def _show(value: Any) -> str:
 class LayerMetadata:
     """Base of every layer's metadata type."""
 
-    #: the kind of value of each field, filled in per subclass
-    _kinds: ClassVar[dict[str, type]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._kinds = {}
-
     @classmethod
     def _fields(cls) -> list[tuple[dataclasses.Field, type]]:
-        if not cls._kinds:
-            hints = typing.get_type_hints(cls)
-            for f in dataclasses.fields(cls):
-                hint = hints[f.name]
-                cls._kinds[f.name] = typing.get_origin(hint) or hint
-        return [(f, cls._kinds[f.name]) for f in dataclasses.fields(cls)]
+        """Each field with the kind of its value (`str`, `int`, `bool`, `tuple`, `Mapping`)."""
+        hints = typing.get_type_hints(cls)
+        return [(f, typing.get_origin(hints[f.name]) or hints[f.name])
+                for f in dataclasses.fields(cls)]
 
     @staticmethod
     def _key(f: dataclasses.Field) -> str:
@@ -81,7 +75,7 @@ class LayerMetadata:
                 out.update({f"{f.metadata['prefix']}{k}": v for k, v in sorted(value.items())})
             elif kind is tuple:
                 out[self._key(f)] = list(value)
-            elif kind in (Mapping, dict):
+            elif kind in (collections.abc.Mapping, dict):
                 out[self._key(f)] = dict(sorted(value.items()))
             else:
                 out[self._key(f)] = value
@@ -105,7 +99,7 @@ class LayerMetadata:
                 if not isinstance(value, list):
                     raise MetadataMismatch(f"its {key} is not a list")
                 values[f.name] = tuple(_typed(key, v, str) for v in value)
-            elif kind in (Mapping, dict):
+            elif kind in (collections.abc.Mapping, dict):
                 if not isinstance(value, dict):
                     raise MetadataMismatch(f"its {key} is not a table")
                 values[f.name] = {k: _typed(f"{key}.{k}", v, str) for k, v in value.items()}

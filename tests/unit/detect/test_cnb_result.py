@@ -52,6 +52,23 @@ def test_metadata_round_trips_through_the_toml_table():
     assert DepsMetadata.from_toml(tomllib.loads(dumps(table))) == meta
 
 
+@dataclass(frozen=True)
+class ToolMetadata(LayerMetadata):
+    versions: Mapping[str, str]
+    count: int = 0
+    pinned: bool = False
+
+
+def test_tables_numbers_and_flags_round_trip():
+    meta = ToolMetadata({"uv": "0.4.1", "pip": "24.0"}, 2, True)
+    assert meta.to_toml() == {"versions": {"pip": "24.0", "uv": "0.4.1"}, "count": 2,
+                              "pinned": True}
+    assert ToolMetadata.from_toml(tomllib.loads(dumps(meta.to_toml()))) == meta
+    assert ToolMetadata({"uv": "0.5.0"}).changes_from(meta) == [
+        "versions changed from {pip: 24.0, uv: 0.4.1} to {uv: 0.5.0}",
+        "count changed from 2 to 0", "pinned changed from True to False"]
+
+
 def test_every_input_field_is_compared_and_named_in_the_reason():
     old = DepsMetadata("3.11.2 /a", ("a",), {"requirements": "1", "project": "p"}, ("x 1",))
     new = DepsMetadata("3.12.1 /a", ("a",), {"requirements": "2"}, ("y 2",))
@@ -82,6 +99,7 @@ def test_reuse_decision_and_its_reasons(tmp_path):
     ({"python": "x", "packages": []}, "it has no installed"),
     ({"python": "x", "packages": "a", "installed": []}, "its packages is not a list"),
     ({"python": 3, "packages": [], "installed": []}, "its python is not a str"),
+    ({"python": "x", "packages": [1], "installed": []}, "its packages is not a str"),
     ({"python": "x", "packages": [], "installed": [], "solver": "conda"},
      "it has solver, which this version does not know"),
 ])
