@@ -14,7 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from seldon_detect.cnb.layers import Layer
+from seldon_detect.cnb.env import LayerEnv
 from seldon_detect.failures import DebianUnpackFailed
 
 MULTIARCH = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
@@ -84,12 +84,11 @@ def search_paths(root: Path, arch: str) -> dict[str, list[Path]]:
 BUILD_ONLY = {"LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH"}
 
 
-def export_paths(layer: Layer, arch: str) -> list[str]:
-    """Write the layer's env files; returns the variables set."""
-    names = []
-    for var, dirs in search_paths(layer.path, arch).items():
+def search_path_env(root: Path, arch: str) -> LayerEnv:
+    """The layer's env: its directories prepended to the search paths that have one."""
+    env = LayerEnv()
+    for var, dirs in search_paths(root, arch).items():
         if dirs:
             scope = "build" if var in BUILD_ONLY else "all"
-            layer.prepend_path(var, os.pathsep.join(str(d) for d in dirs), scope=scope)
-            names.append(var)
-    return names
+            env = env.prepend_path(var, os.pathsep.join(str(d) for d in dirs), scope=scope)
+    return env

@@ -22,7 +22,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from seldon_detect.cnb.layers import Layer, Layers
+from seldon_detect.cnb.env import LayerEnv
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.result import LayerResult
 from seldon_detect.failures import NoPythonEnvironment
 
 PLAN_NAME = "python-env"
@@ -51,16 +53,16 @@ class PythonEnv:
         return out.stdout.strip()
 
 
-def announce(layers: Layers, layer: Layer, prefix: Path, reused: bool) -> None:
-    """Called by the provider: publish the environment to later buildpacks.
+def provided(prefix: Path, reused: bool) -> tuple[LayerEnv, LayerResult]:
+    """Called by the provider: how it publishes the environment to later buildpacks.
 
-    The prefix lives in the environment's own layer; the state changes from
-    build to build, so it goes into a build-only layer that is never exported.
+    The build env of the environment's own layer (its prefix), and a build-only
+    layer for the state: that changes from build to build, so it stays out of
+    the launch layer and is never exported.
     """
-    layer.override_env(ENV_PREFIX, str(prefix), scope="build")
-    state = layers.get(STATE_LAYER, build=True).reset()
-    state.override_env(ENV_STATE, "reused" if reused else "fresh", scope="build")
-    state.commit({})
+    state = LayerEnv().override(ENV_STATE, "reused" if reused else "fresh", scope="build")
+    return (LayerEnv().override(ENV_PREFIX, str(prefix), scope="build"),
+            LayerResult(STATE_LAYER, LayerTypes(build=True), env=state))
 
 
 def current() -> PythonEnv:
