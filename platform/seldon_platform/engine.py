@@ -177,8 +177,7 @@ def docker_api_socket(engine: Engine, socket_path: Path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
                 raise DockerApiNotStarted(
-                    err[-2000:] or f"No socket appeared at {socket_path} within 30 s.",
-                    fix=[f"Run `podman system service --time=0 {url}` by hand to see why."])
+                    err[-2000:] or f"No socket appeared at {socket_path} within 30 s.", url=url)
             time.sleep(0.1)
         yield url
     finally:

@@ -168,13 +168,15 @@ NoEngine = _kind(
     "Or start a Docker daemon and make sure `docker info` works for your user.")
 #: the fix names the command to run by hand, so the raise gives it
 EngineCommandFailed = _kind("EngineCommandFailed", "{engine} {command} failed (exit {code})")
-#: the fix is the service command for the socket at hand, so the raise gives it
-DockerApiNotStarted = _kind("DockerApiNotStarted", "podman's Docker-compatible API did not start")
-#: the fix gives the --ulimit flags this host allows, so the raise gives it
-UlimitTooHigh = _kind("UlimitTooHigh",
-                      "The container's {limit} limit is higher than this host allows")
-#: the fix is the apt-get line for the tools that are missing, so the raise gives it
-HostToolsMissing = _kind("HostToolsMissing", "Host tools are missing: {tools}")
+DockerApiNotStarted = _kind("DockerApiNotStarted", "podman's Docker-compatible API did not start",
+                            "Run `podman system service --time=0 {url}` by hand to see why.")
+UlimitTooHigh = _kind(
+    "UlimitTooHigh", "The container's {limit} limit is higher than this host allows",
+    "Run the image with explicit limits: `podman run {flags} ...`.",
+    "Or raise the host's hard limit (`ulimit -H`), or set default_ulimits in your own "
+    "containers.conf.")
+HostToolsMissing = _kind("HostToolsMissing", "Host tools are missing: {tools}",
+                         "Install them once: `{command}`.")
 
 # -- stack images -------------------------------------------------------------------------------
 BuildImageNotFound = _kind(
@@ -202,8 +204,7 @@ DataFilesMissing = _kind(
     "checkout of the repository.")
 PythonPackageMissing = _kind(
     "PythonPackageMissing", "Python package {name} is not installed",
-    "Reinstall seldon-model-buildpacks (it depends on the package), or run `make venv` in a "
-    "checkout.")
+    "Reinstall seldon-model-buildpacks (it depends on {name}), or run `make venv` in a checkout.")
 PackagingStepFailed = _kind(
     "PackagingStepFailed", "{step} failed",
     "Check the access to PyPI, then run the same command again (`make buildpacks` in a "
@@ -243,29 +244,27 @@ S2iTooManyOperands = _kind(
 S2iUnknownFlag = _kind(
     "S2iUnknownFlag", "unknown flag {flag}",
     "Run `seldon-s2i build --help` for the list of flags and what each does here.")
-S2iSwitchNotBoolean = _kind(
-    "S2iSwitchNotBoolean", "{flag} takes true or false, not {value!r}",
-    "Give the flag alone (or =true) to turn it on, or write it as FLAG=false to turn it off.")
+S2iSwitchNotBoolean = _kind("S2iSwitchNotBoolean", "{flag} takes true or false, not {value!r}",
+                            "Write {flag} or {flag}=false.")
 S2iFlagWithoutValue = _kind("S2iFlagWithoutValue", "{flag} needs a value",
-                            "Write the value after the flag: FLAG=VALUE or FLAG VALUE.")
+                            "Write {flag}=VALUE or {flag} VALUE.")
 #: each refused flag has its own fix (`s2i.flags.FLAGS`), so the raise gives it
 S2iFlagRefused = _kind("S2iFlagRefused", "{flag} is not supported by seldon-s2i")
 S2iNetworkRefused = _kind("S2iNetworkRefused", "{flag} {value!r} is not supported",
                           "Drop the flag, or write --network=host.")
-S2iEnvNotPair = _kind(
-    "S2iEnvNotPair", "{flag} {value!r} is not NAME=VALUE",
-    "Write each variable as NAME=VALUE (e.g. -e MODEL_NAME=MyModel), one flag per variable.")
+S2iEnvNotPair = _kind("S2iEnvNotPair", "{flag} {value!r} is not NAME=VALUE",
+                      "Write e.g. {flag} MODEL_NAME=MyModel, one flag per variable.")
 S2iInjectionNotPair = _kind("S2iInjectionNotPair", "{flag} {value!r} is not DIR:DEST",
-                            "Write the directory and where it goes, e.g. -i ./wheels:/whl")
+                            "Write e.g. {flag} ./wheels:/whl")
 S2iNotPullPolicy = _kind("S2iNotPullPolicy", "{flag} {value!r} is not a pull policy",
-                         "Write one of them, e.g. --pull-policy=if-not-present")
+                         "Write e.g. {flag}=if-not-present")
 S2iLogLevelNotNumber = _kind("S2iLogLevelNotNumber", "{flag} {value!r} is not a number",
-                             "Write e.g. --loglevel=2")
+                             "Write e.g. {flag}=2")
 S2iUidRangesInvalid = _kind("S2iUidRangesInvalid", "{flag} {value!r} is not a list of uid ranges",
-                            "Write e.g. --allowed-uids 1000-65535")
-S2iBuildUidRefused = _kind(
-    "S2iBuildUidRefused", "the build user (uid {uid}) is outside {flag} {ranges}",
-    "Allow that uid (e.g. --allowed-uids 1000-65535), or drop the flag.")
+                            "Write e.g. {flag} 1000-65535")
+S2iBuildUidRefused = _kind("S2iBuildUidRefused",
+                           "the build user (uid {uid}) is outside {flag} {ranges}",
+                           "Allow uid {uid}, or drop the flag.")
 S2iInjectedDirMissing = _kind(
     "S2iInjectedDirMissing", "injected directory {path} does not exist",
     "Check the path; relative paths start from the current directory.")

@@ -41,5 +41,4 @@ def require(needed: Mapping[str, str], purpose: str, path: str | None = None) ->
         raise HostToolsMissing(
             f"{purpose} runs them on this machine; they come from Debian packages and "
             "installing them needs root.",
-            fix=[f"Install them once: `{apt_line(list(absent.values()))}`."],
-            tools=", ".join(sorted(absent)))
+            tools=", ".join(sorted(absent)), command=apt_line(list(absent.values())))

@@ -115,10 +115,7 @@ def rlimit_error(text: str) -> UlimitTooHigh | None:
         f"of this process), while podman asks for {PODMAN_DEFAULT_ULIMIT} unless "
         f"--ulimit or containers.conf says otherwise. The engine said:\n"
         f"{text.strip()[-600:]}",
-        fix=[f"Run the image with explicit limits: `podman run {flags} ...`.",
-             "Or raise the host's hard limit (`ulimit -H`), or set default_ulimits in your own "
-             "containers.conf."],
-        limit=name)
+        limit=name, flags=flags)
 
 
 def service_env(env: Mapping[str, str], info: PodmanInfo, conf_dir: Path) -> dict[str, str]:

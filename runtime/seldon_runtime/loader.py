@@ -68,7 +68,8 @@ def load_class(interface_name: str, workdir: str | None = None) -> type:
     cls = getattr(module, class_name, None)
     if cls is None:
         raise ModelClassMissing(f"{location} defines no attribute {class_name!r}.",
-                                location=location, name=interface_name)
+                                location=location, name=interface_name, cls=class_name,
+                                file=os.path.basename(location))
     return cls
 
 

@@ -1,7 +1,7 @@
 """The model server's start-up failures: one kind each, its title and fix written once.
 
 A kind is raised with the facts: the cause, the location and the values its
-title names, e.g. `ModelClassMissing(cause, location=path, name="MyModel")`.
+title and fix name, e.g. `ModelClassMissing(cause, location=path, name=..., cls=..., file=...)`.
 They print the way the build tools print their errors (`ERROR: title (location)`,
 the cause, `To fix it:`), because they are the same type: `user_errors` is the
 build side's `seldon_detect/errors.py` itself (a link in the source tree, a
@@ -41,8 +41,7 @@ SettingNotNumber = _kind(
 # -- tracing (JAEGER_CONFIG_PATH) ---------------------------------------------------------------
 JaegerConfigUnreadable = _kind(
     "JaegerConfigUnreadable", "Cannot read the Jaeger configuration",
-    "Mount the file at the path JAEGER_CONFIG_PATH names, or unset JAEGER_CONFIG_PATH to use "
-    "the default configuration.")
+    "Mount the file at {path}, or unset JAEGER_CONFIG_PATH to use the default configuration.")
 JaegerConfigNotYaml = _kind(
     "JaegerConfigNotYaml", "The Jaeger configuration is not valid YAML",
     "Fix the file; it holds jaeger-client's keys (sampler, local_agent, ...).")
@@ -56,7 +55,7 @@ JaegerConfigBadValue = _kind(
 
 # -- PREDICTIVE_UNIT_PARAMETERS -----------------------------------------------------------------
 _PARAMETERS_FIX = (
-    'Give a JSON list like [{"name": "alpha", "value": "0.5", "type": "FLOAT"}].',
+    'Give a JSON list like [{{"name": "alpha", "value": "0.5", "type": "FLOAT"}}].',
     "Valid types are INT, FLOAT, DOUBLE, STRING, BOOL, JSON.",
 )
 BadParameters = _kind("BadParameters", "Bad model parameters", *_PARAMETERS_FIX)
@@ -77,7 +76,7 @@ ModelDependencyMissing = _kind(
     "imports).")
 ModelClassMissing = _kind(
     "ModelClassMissing", "The model class for MODEL_NAME={name} is missing",
-    "Define the class in that module (names are case-sensitive), or correct MODEL_NAME.")
+    "Define `class {cls}` in {file} (names are case-sensitive), or correct MODEL_NAME.")
 ModelServiceUnreachable = _kind(
     "ModelServiceUnreachable", "The model {name} needs a service that is not reachable",
     "Start the service the model uses (the error names its address) and make it reachable "

@@ -6,14 +6,12 @@ types, not from the source. The model server's kinds derive from its own copy
 of the base (`seldon_runtime.user_errors`, the same file as
 `seldon_detect.errors`, loaded as another module), hence two bases.
 
-The buildpacks still raise some `UserError("title", ...)` directly; `raw_titles()`
-reads those from the source until none is left. Delete it (and its use in
-`titles()`) then.
+No code raises a bare `UserError("title", ...)` any more (a test in
+test_troubleshooting keeps it so), so no title needs reading from the source.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib
 import re
 from dataclasses import dataclass
@@ -21,13 +19,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the modules that define failure kinds (importing one defines its kinds)
-KIND_MODULES = ("seldon_platform.errors", "seldon_runtime.startup")
+KIND_MODULES = ("seldon_detect.failures", "seldon_platform.errors", "seldon_runtime.startup")
 
 
 @dataclass(frozen=True)
 class Title:
     pattern: str  # a regular expression over the whole title
-    where: str  # file:line, or file:KindName
+    where: str  # file:KindName
 
     def matches(self, text: str) -> bool:
         return re.fullmatch(self.pattern, text) is not None
@@ -51,10 +49,6 @@ def kind_titles() -> list[Title]:
             for kind in kinds]
 
 
-def titles() -> list[Title]:
-    return kind_titles() + raw_titles()
-
-
 def documented_titles(markdown: str) -> list[str]:
     """The titles a troubleshooting page documents: code spans in its `###`/`####` headings."""
     found = []
@@ -64,32 +58,4 @@ def documented_titles(markdown: str) -> list[str]:
             # ``a `b` c`` holds a title with backticks in it
             found += [m.group(2).strip() if m.group(1) == "``" else m.group(2)
                       for m in re.finditer(r"(`+)(.+?)(?<!`)\1(?!`)", line)]
-    return found
-
-
-# -- raw `UserError(...)` calls of the buildpack side: delete once none is left ---------------
-
-RAW_SOURCES = ("detect/seldon_detect", "buildpacks")
-
-
-def raw_titles() -> list[Title]:
-    """The title of every `UserError(title, ...)` call under `RAW_SOURCES`: a string, or an
-    f-string whose `{...}` parts match any text. A title that is neither fails the test."""
-    found = []
-    for path in sorted(p for base in RAW_SOURCES for p in (ROOT / base).rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            func = getattr(node, "func", None)
-            if not (isinstance(node, ast.Call) and "UserError" in (
-                    getattr(func, "id", None), getattr(func, "attr", None))):
-                continue
-            title = node.args[0] if node.args else next(
-                (k.value for k in node.keywords if k.arg == "title"), None)
-            parts = title.values if isinstance(title, ast.JoinedStr) else [title]
-            where = f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
-            if not all(isinstance(p, (ast.Constant, ast.FormattedValue)) for p in parts) or \
-                    not any(isinstance(p, ast.Constant) for p in parts):
-                raise ValueError(f"{where}: a UserError title the scan cannot read; "
-                                 "raise a failure kind instead")
-            found.append(Title("".join(re.escape(str(p.value)) if isinstance(p, ast.Constant)
-                                       else ".+?" for p in parts), where))
     return found

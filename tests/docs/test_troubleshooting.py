@@ -3,14 +3,19 @@ failure kinds (and no title it cannot print)."""
 
 from __future__ import annotations
 
+import ast
 import gc
 
 import pytest
 from docs_support import ROOT
-from error_titles import KIND_MODULES, Title, documented_titles, module_file, titles
+from error_titles import KIND_MODULES, Title, documented_titles, kind_titles, module_file
 
 PAGE = ROOT / "docs" / "troubleshooting.md"
-TITLES = titles()
+TITLES = kind_titles()
+#: where the code that raises errors lives, and the bases no raise should name itself
+SOURCES = ("detect/seldon_detect", "buildpacks", "platform/seldon_platform",
+           "runtime/seldon_runtime")
+BASES = {"UserError", "ErrorKind", "BuildpackError", "PlatformError", "StartupError"}
 DOCUMENTED = documented_titles(PAGE.read_text())
 
 
@@ -35,9 +40,17 @@ def test_troubleshooting_documents_no_title_the_code_cannot_print():
     assert not stale, f"titles in docs/troubleshooting.md that no code prints: {stale}"
 
 
-def test_a_kind_a_test_defines_is_not_a_title_of_the_code():
-    from error_titles import kind_titles
+def test_every_title_comes_from_a_kind():
+    # a bare UserError("title", ...) would print a title this page's test cannot see
+    bare = []
+    for path in sorted(p for base in SOURCES for p in (ROOT / base).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in BASES:
+                bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bare, f"raise a failure kind instead of its base: {bare}"
 
+
+def test_a_kind_a_test_defines_is_not_a_title_of_the_code():
     from seldon_detect.errors import ErrorKind, define_kind
 
     stray = define_kind(ErrorKind, "StrayKind", "A title only this test prints", module=__name__)

@@ -14,15 +14,17 @@ from seldon_platform.errors import kinds
 PACKAGE = Path(seldon_platform.__file__).parent
 
 
-def fields(title: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(title) if name}
+def fields(*templates: str) -> set[str]:
+    return {name for text in templates for _, name, _, _ in string.Formatter().parse(text)
+            if name}
 
 
-def test_every_kind_renders_its_title_from_its_values():
+def test_every_kind_renders_its_title_and_fix_from_its_values():
     for kind in kinds():
-        err = kind("why", **{name: f"<{name}>" for name in fields(kind.TITLE)})
+        values = {name: f"<{name}>" for name in fields(kind.TITLE, *kind.FIX)}
+        err = kind("why", **values)
         assert err.render().splitlines()[0] == f"ERROR: {err.title}"
-        assert list(err.fix) == list(kind.FIX)
+        assert list(err.fix) == [step.format(**values) for step in kind.FIX]
 
 
 def test_titles_are_distinct():
@@ -43,10 +45,12 @@ def test_every_raise_gives_the_values_its_title_needs():
                     and node.func.id in by_name):
                 continue
             given = {k.arg for k in node.keywords}
-            wanted = fields(by_name[node.func.id].TITLE)
+            kind = by_name[node.func.id]
+            # a raise that gives its own fix steps needs only the title's values
+            wanted = fields(kind.TITLE) | (set() if "fix" in given else fields(*kind.FIX))
             assert wanted <= given, f"{path.name}:{node.lineno} misses {wanted - given}"
             assert not given - wanted - {"fix", "location"}, (
-                f"{path.name}:{node.lineno} gives values its title does not use")
+                f"{path.name}:{node.lineno} gives values its title and fix do not use")
     assert set(by_name) <= used, f"kinds nothing raises: {sorted(set(by_name) - used)}"
 
 

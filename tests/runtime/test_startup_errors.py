@@ -22,7 +22,8 @@ KINDS = startup.kinds()
 
 def _sample(kind: type[startup.StartupError]) -> startup.StartupError:
     """An error of `kind` with a cause of several lines (as a traceback gives) and a location."""
-    values = {f: f"<{f}>" for _, f, _, _ in string.Formatter().parse(kind.TITLE) if f}
+    values = {f: f"<{f}>" for text in (kind.TITLE, *kind.FIX)
+              for _, f, _, _ in string.Formatter().parse(text) if f}
     return kind("Importing /app/M.py raised ValueError: bad\n\n  File \"M.py\", line 3\n    x()",
                 location="/app/M.py", **values)
 
@@ -73,3 +74,37 @@ def test_the_server_prints_the_error_once_in_that_format(model, env, title):
     err = UserError.from_rendered(result.stderr.strip())
     assert err.title == title and err.cause and err.fix
     assert err.render() == result.stderr.strip()
+
+
+def test_every_raise_gives_the_values_its_title_and_fix_need():
+    # a missing value would end the start in a KeyError instead of the message
+    by_name = {kind.__name__: kind for kind in KINDS}
+    raised = set()
+    for path in RUNTIME.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in by_name:
+                kind = by_name[node.func.id]
+                raised.add(kind)
+                wanted = {f for text in (kind.TITLE, *kind.FIX)
+                          for _, f, _, _ in string.Formatter().parse(text) if f}
+                given = {k.arg for k in node.keywords} - {"location", "fix"}
+                assert given == wanted, f"{path.name}:{node.lineno}: {given} != {wanted}"
+    # these are called through a variable (the kind picked by the exception, or the setting's
+    # type); the tests below and test_startup_and_recovery raise them for real
+    by_variable = {startup.ModelImportFailed, startup.ModelDependencyMissing,
+                   startup.SettingNotInteger, startup.SettingNotNumber}
+    assert raised | by_variable == set(KINDS)
+
+
+@pytest.mark.parametrize(("name", "value", "title"), [
+    ("GUNICORN_WORKERS", "two", "Environment variable GUNICORN_WORKERS='two' is not an integer"),
+    ("SELDON_HEADER_TIMEOUT", "soon",
+     "Environment variable SELDON_HEADER_TIMEOUT='soon' is not a number"),
+])
+def test_a_bad_numeric_setting_is_a_start_up_error(monkeypatch, name, value, title):
+    from seldon_runtime.settings import from_args
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(startup.StartupError) as err:
+        from_args(["M"])
+    assert err.value.title == title and err.value.fix

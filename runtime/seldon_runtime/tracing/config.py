@@ -29,7 +29,7 @@ def read_config(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
-        raise JaegerConfigUnreadable(str(err), location=CONFIG_ENV) from None
+        raise JaegerConfigUnreadable(str(err), location=CONFIG_ENV, path=path) from None
     try:
         data = _load_yaml(text)
     except ValueError as err:
