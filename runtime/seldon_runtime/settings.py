@@ -48,7 +48,8 @@ def _env_number(name: str, default, kind: type, failure: type[StartupError]):
     try:
         return kind(value)
     except ValueError:
-        raise failure(f"The model server reads {name} as a {kind.__name__}.", name=name,
+        what = "a whole number" if kind is int else "a number"
+        raise failure(f"The model server reads {name} as {what}.", name=name,
                       value=value) from None
 
 
