@@ -101,6 +101,17 @@ def test_a_differing_output_and_a_failing_block_are_reported(tmp_path):
     assert check_session(blocks[:1], SessionResult(0, "", "", {0: "x two y\n"})) == []
 
 
+def test_a_session_runs_without_the_contributors_podman_settings(tmp_path, monkeypatch):
+    """The Makefile exports CONTAINERS_CONF; a page's `podman run` lines must not lean on it."""
+    monkeypatch.setenv("CONTAINERS_CONF", "/somewhere/containers.conf")
+    monkeypatch.setenv("CONTAINERS_CONF_OVERRIDE", "/somewhere/override.conf")
+    block = Block("p.md", 1, 'echo "${CONTAINERS_CONF-unset} ${CONTAINERS_CONF_OVERRIDE-unset}"\n',
+                  expect="unset unset\n")
+    for host_network in (False, True):
+        result = run_session([block], tmp_path, 30, host_network=host_network)
+        assert check_session([block], result) == []
+
+
 @pytest.mark.parametrize("page", LOCAL_PAGES)
 def test_page_runs_without_an_engine(page, tmp_path):
     _run(page, engine=False, workdir=tmp_path, timeout=150)
