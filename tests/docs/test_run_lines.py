@@ -75,3 +75,22 @@ def test_a_bare_run_line_is_found_and_lacks_the_flags():
     assert [w[:3] for w in found] == [["podman", "run", "--rm"],
                                       ["docker", "run", "--ulimit=nofile=8:8"]]
     assert [ulimits(w) for w in found] == [{}, {"nofile": "8:8"}]
+
+
+def _printed_by_the_tools() -> list[tuple[str, str]]:
+    from seldon_platform.s2i.flags import FLAGS as S2I_FLAGS
+    from seldon_platform.s2i.texts import USAGE
+
+    return [("seldon-s2i usage", USAGE),
+            *((f"seldon-s2i --{f.name} fix", f.fix) for f in S2I_FLAGS if "podman run" in f.fix)]
+
+
+@pytest.mark.parametrize(("where", "text"), _printed_by_the_tools(),
+                         ids=[w for w, _ in _printed_by_the_tools()])
+def test_the_run_lines_our_tools_print_have_them_too(where, text):
+    folded = text.replace("\\\n", " ")
+    lines = [line[line.index("podman run"):] for line in folded.splitlines()
+             if "podman run" in line]
+    assert lines, where
+    for words in shell_commands("\n".join(lines)):
+        assert ulimits(words) == FLAGS, f"{where}: {' '.join(words)}"
