@@ -58,7 +58,7 @@ def test_only_the_getting_started_page_builds_an_image():
         for item in page_items(page):
             if isinstance(item, Block):
                 for tool, argv in tool_invocations(tool_lines(item.code)):
-                    if argv and argv[0] == "build":
+                    if argv and argv[0] == "build" and not {"-h", "--help"} & set(argv):
                         builds.setdefault(page, []).append(tool)
     assert builds == {BUILDING_PAGE: ["seldon-build", "seldon-s2i"]}, builds
 
