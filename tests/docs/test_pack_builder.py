@@ -4,6 +4,7 @@ unknown keys, ValidateConfig, the locator rules for relative uris), and the fold
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -143,22 +144,14 @@ def test_no_target_is_passed_where_builder_toml_has_none_for_this_machine(tmp_pa
     from seldon_detect.scribe import Scribe
     from seldon_platform.builder_check import create_command
 
-    lines = []
-
-    class Capture:
-        def write(self, text):
-            lines.append(text)
-
-        def flush(self):
-            pass
-
     text = BUILDER_TOML.read_text()
     without = tmp_path / "builder.toml"
     without.write_text(text.split("\n[[targets]]")[0])
     assert "--target" not in create_command("pack", without, "b", Scribe(quiet=True))
-    words = create_command("pack", BUILDER_TOML, "b", Scribe(stream=Capture()), arch="s390x")
+    said = io.StringIO()
+    words = create_command("pack", BUILDER_TOML, "b", Scribe(stream=said), arch="s390x")
     assert "--target" not in words
-    assert "no [[targets]] entry for linux/s390x" in "".join(lines)
+    assert "no [[targets]] entry for linux/s390x" in said.getvalue()
 
 
 @pytest.mark.parametrize(("words", "problem"), [
