@@ -101,16 +101,15 @@ def pack_target(target: Mapping) -> str:
     return f"{platform}:{distros}" if distros else platform
 
 
-def local_target(builder: Mapping, scribe: Scribe, os_name: str = "linux",
-                 arch: str | None = None) -> str | None:
+def local_target(builder: Mapping, scribe: Scribe, arch: str | None = None) -> str | None:
     """The `--target` for a builder written to the local engine: pack takes only one there
     (it would write the image once per `[[targets]]` entry otherwise), and only the entry
     of this machine's platform runs on the stack images built here. None: pack's default."""
     targets = builder.get("targets", [])
     arch = arch or host_arch()
-    mine = [t for t in targets if t.get("os") == os_name and t.get("arch") == arch]
+    mine = [t for t in targets if t.get("os") == "linux" and t.get("arch") == arch]
     if targets and not mine:
-        scribe.warn(f"builder.toml has no [[targets]] entry for {os_name}/{arch} (this "
+        scribe.warn(f"builder.toml has no [[targets]] entry for linux/{arch} (this "
                     "machine): pack makes the builder for each listed target in turn")
     return pack_target(mine[0]) if mine else None
 
