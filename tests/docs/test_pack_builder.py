@@ -190,3 +190,14 @@ def test_make_builder_runs_that_line(packaged, tmp_path):
     got[config] = str(BUILDER_TOML)
     assert ["pack", *got] == create_command("pack", BUILDER_TOML, BUILDER_IMAGE,
                                             Scribe(quiet=True))
+
+
+def test_builder_out_prints_that_line_for_its_folder(packaged, tmp_path, capsys):
+    from seldon_platform.cli import main
+
+    assert main(["builder", "--out", str(tmp_path / "bundle")]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "next: pack" in x]
+    words = line.split("next: ", 1)[1].split("   (see")[0].split()
+    assert command_problems(words) == []
+    assert flag_value(words, "--config") == str(tmp_path / "bundle" / "builder.toml")
+    assert parse_target(flag_value(words, "--target"))[0] in _targets()
