@@ -8,7 +8,13 @@ from pathlib import Path
 
 import yaml
 
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    CondaChannelsNotList,
+    CondaDependenciesNotList,
+    CondaNotMapping,
+    CondaNotYaml,
+    CondaUnsupportedEntry,
+)
 
 ENV_FILE_NAMES = ("environment.yml", "environment.yaml")
 _PYTHON_SPEC = re.compile(r"^python(?:\s*[=<>!~ ]\s*=?\s*(?P<version>[^\s=]+))?(?:[= ].*)?$")
@@ -38,37 +44,22 @@ def parse_environment(path: Path) -> CondaEnvironment:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
-        raise UserError(
-            f"{shown} is not valid YAML",
-            str(getattr(err, "problem", None) or err),
-            ["Check the indentation and the `- item` list syntax around this line."],
-            location=where,
-        ) from None
+        raise CondaNotYaml(str(getattr(err, "problem", None) or err), location=where,
+                           file=shown) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise UserError(
-            f"{shown} must be a mapping",
-            f"The top level is a {type(data).__name__}.",
-            ["Start the file with keys such as `channels:` and `dependencies:`."],
-            location=shown,
-        )
+        raise CondaNotMapping(f"The top level is a {type(data).__name__}.", location=shown,
+                              file=shown)
     env = CondaEnvironment(path=path, name=data.get("name"))
     channels = data.get("channels") or []
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
-        raise UserError(
-            "`channels` must be a list of channel names or URLs", "",
-            ["Write channels as a YAML list, e.g. `channels: [conda-forge]`."],
-            location=f"{shown}: channels",
-        )
+        raise CondaChannelsNotList(location=f"{shown}: channels")
     # `nodefaults` is an instruction to conda, not a channel
     env.channels = [c for c in channels if c != "nodefaults"]
     deps = data.get("dependencies") or []
     if not isinstance(deps, list):
-        raise UserError(
-            "`dependencies` must be a list", "",
-            ["Write each dependency as `- name=version`."], location=f"{shown}: dependencies",
-        )
+        raise CondaDependenciesNotList(location=f"{shown}: dependencies")
     for dep in deps:
         if isinstance(dep, str):
             env.specs.append(dep.strip())
@@ -78,10 +69,6 @@ def parse_environment(path: Path) -> CondaEnvironment:
         elif isinstance(dep, dict) and set(dep) == {"pip"} and isinstance(dep["pip"], list):
             env.pip.extend(str(p) for p in dep["pip"])
         else:
-            raise UserError(
-                "Unsupported entry in `dependencies`",
-                f"{dep!r} is neither a conda spec nor a `pip:` list.",
-                ["Use `- package=version` entries and at most one `- pip: [...]` entry."],
-                location=f"{shown}: dependencies",
-            )
+            raise CondaUnsupportedEntry(f"{dep!r} is neither a conda spec nor a `pip:` list.",
+                                        location=f"{shown}: dependencies")
     return env

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seldon_detect import tomlfile
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    DebianAskedTwice,
+    DebianBadName,
+    DebianNotAName,
+    DebianTableInvalid,
+    NotToml,
+)
 
 APTFILE = "Aptfile"
 PROJECT_FILE = "project.toml"
@@ -41,45 +47,31 @@ class PackageRequest:
 
 def requested_packages(app_dir: Path, env_list: str = "") -> list[PackageRequest]:
     """Every requested package once (Aptfile, then project.toml, then `env_list`, the value
-    of BP_DEBIAN_PACKAGES); raises UserError on a bad entry."""
+    of BP_DEBIAN_PACKAGES); raises a `UserError` kind on a bad entry."""
     found: dict[str, PackageRequest] = {}
     from_env = [_check(spec, ENV_LIST, ENV_LIST) for spec in env_list.replace(",", " ").split()]
     for request in [*_from_aptfile(app_dir / APTFILE), *_from_project(app_dir / PROJECT_FILE),
                     *from_env]:
         earlier = found.get(request.name)
         if earlier and earlier.spec != request.spec:
-            raise UserError(
-                f"Package {request.name} is asked for twice, differently",
+            raise DebianAskedTwice(
                 f"{earlier.source} asks for {earlier.spec!r}, {request.source} for "
-                f"{request.spec!r}.",
-                ["Keep one of the two entries."],
-                location=request.source,
-            )
+                f"{request.spec!r}.", location=request.source, name=request.name)
         found.setdefault(request.name, request)
     return list(found.values())
 
 
 def _check(spec: str, source: str, file: str) -> PackageRequest:
     if "://" in spec or spec.endswith(".deb") or spec.startswith(":"):
-        raise UserError(
-            f"{file} may list only Debian package names",
+        raise DebianNotAName(
             f"{spec!r} is a URL, a .deb file or a repository line. Packages come only from "
             "the Debian archive the build image is configured with, whose signatures apt "
-            "checks.",
-            ["Replace it with the name of a Debian bookworm package "
-             "(https://packages.debian.org/bookworm/), or install the software with pip "
-             "or conda instead."],
-            location=source,
-        )
+            "checks.", location=source, file=file)
     if not _SPEC.match(spec):
-        raise UserError(
-            f"{spec!r} is not a Debian package name",
+        raise DebianBadName(
             "Package names are lower case letters, digits and + - . (at least two "
             "characters), optionally followed by :arch or =version.",
-            [f"Correct the entry in {file}; https://packages.debian.org/bookworm/ lists the "
-             "names."],
-            location=source,
-        )
+            location=source, spec=spec, file=file)
     return PackageRequest(spec, source)
 
 
@@ -100,8 +92,7 @@ def _from_project(path: Path) -> list[PackageRequest]:
     try:
         data = tomlfile.load_path(path)
     except (tomlfile.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise UserError(f"{PROJECT_FILE} is not valid TOML", str(err),
-                        [f"Fix the syntax of {PROJECT_FILE}."], location=PROJECT_FILE) from None
+        raise NotToml(str(err), location=PROJECT_FILE, file=PROJECT_FILE) from None
     table = data.get("io", {}).get("seldon", {}).get("debian-packages")
     if table is None:
         return []
@@ -109,11 +100,8 @@ def _from_project(path: Path) -> list[PackageRequest]:
     install = table.get("install") if isinstance(table, dict) else None
     unknown = sorted(set(table) - {"install"}) if isinstance(table, dict) else []
     if not isinstance(install, list) or unknown or not all(isinstance(s, str) for s in install):
-        raise UserError(
-            f"[{PROJECT_TABLE}] in {PROJECT_FILE} must hold only `install`, a list of names",
+        raise DebianTableInvalid(
             f"Found: {table!r}" if not unknown else f"Unknown keys: {', '.join(unknown)}",
-            [f'Write it as:\n[{PROJECT_TABLE}]\ninstall = ["libgl1", "libglib2.0-0"]'],
-            location=where,
-        )
+            location=where, table=PROJECT_TABLE, file=PROJECT_FILE)
     return [_check(spec.strip(), f"{where} install[{i}]", PROJECT_FILE)
             for i, spec in enumerate(install)]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from seldon_detect.errors import UserError
+from seldon_detect.failures import EnvLineUnreadable, NotUtf8, TextAfterQuote, UnterminatedQuote
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -29,12 +29,8 @@ def parse_env_file(path: Path, display: str | None = None) -> list[EnvEntry]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise UserError(
-            f"{name} is not UTF-8 text",
-            f"Byte {err.start} cannot be decoded.",
-            ["Save the file as UTF-8."],
-            location=name,
-        ) from None
+        raise NotUtf8(f"Byte {err.start} cannot be decoded.", location=name,
+                      file=name) from None
     return parse_env_text(text, name)
 
 
@@ -50,15 +46,8 @@ def parse_env_text(text: str, name: str) -> list[EnvEntry]:
         key = key.strip()
         where = f"{name}:{number}"
         if not sep or not _KEY.match(key):
-            raise UserError(
-                f"Cannot read line {number} of {name}",
-                f"Expected KEY=VALUE, found: {raw.strip()[:80]}",
-                [
-                    "Write one variable per line as KEY=VALUE (for example MODEL_NAME=MyModel).",
-                    "Start comment lines with #.",
-                ],
-                location=where,
-            )
+            raise EnvLineUnreadable(f"Expected KEY=VALUE, found: {raw.strip()[:80]}",
+                                    location=where, line=number, file=name)
         entries.append(EnvEntry(key, _unquote(rest.strip(), where), number))
     return entries
 
@@ -68,20 +57,12 @@ def _unquote(value: str, where: str) -> str:
         quote = value[0]
         end = value.find(quote, 1)
         if end < 0:
-            raise UserError(
-                "Unterminated quote",
-                f"The value starts with {quote} but has no closing {quote}.",
-                [f"Close the quote or remove it: KEY={quote}value{quote}."],
-                location=where,
-            )
+            raise UnterminatedQuote(f"The value starts with {quote} but has no closing {quote}.",
+                                    location=where, quote=quote)
         trailing = value[end + 1 :].strip()
         if trailing and not trailing.startswith("#"):
-            raise UserError(
-                "Unexpected text after a quoted value",
-                f"Found {trailing[:40]!r} after the closing quote.",
-                ["Put the whole value inside the quotes."],
-                location=where,
-            )
+            raise TextAfterQuote(f"Found {trailing[:40]!r} after the closing quote.",
+                                 location=where)
         inner = value[1:end]
         return inner.replace('\\"', '"') if quote == '"' else inner
     # unquoted: a ` #` starts a comment, as in a shell

@@ -1,7 +1,10 @@
 """Errors as values: a title, what caused it, and numbered steps to fix it.
 
-Every failure a user can act on is raised as a `UserError`; the CLIs and the
-buildpack entry points print `render()` once, without a traceback.
+Every failure a user can act on is raised as a `UserError`, by its kind (an
+`ErrorKind`: the buildpacks' kinds are in `seldon_detect.failures`, the
+platform's in `seldon_platform.errors`); the CLIs and the buildpack entry points
+print `render()` once, without a traceback. The platform reads a buildpack's
+printed block back with `UserError.from_rendered`.
 """
 
 from __future__ import annotations
@@ -73,9 +76,10 @@ class UserError(Exception):
 
 
 class ErrorKind(UserError):
-    """One kind of failure: its title (a `str.format` template over keyword values) and its
-    fix are written once, on the class; a raise gives the values and the cause, e.g.
-    `ImageNotFound("The engine has no such image.", image=ref)`."""
+    """One kind of failure: its title and its fix steps (`str.format` templates over the same
+    keyword values) are written once, on the class; a raise gives the values and the cause,
+    e.g. `ImageNotFound("The engine has no such image.", image=ref)`. A literal brace in a
+    template is doubled, as `str.format` wants."""
 
     TITLE: ClassVar[str] = ""
     FIX: ClassVar[tuple[str, ...]] = ()
@@ -88,8 +92,10 @@ class ErrorKind(UserError):
         location: str = "",
         **values: object,
     ):
-        super().__init__(self.TITLE.format(**values), cause,
-                         tuple(self.FIX if fix is None else fix), location)
+        steps = [step.format(**values) for step in self.FIX] if fix is None else fix
+        super().__init__(self.TITLE.format(**values), cause, tuple(steps), location)
+        #: the facts the title and fix were written from, for code that adds to them later
+        self.values = dict(values)
 
     @classmethod
     def title_pattern(cls) -> str:

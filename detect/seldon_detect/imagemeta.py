@@ -11,33 +11,28 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from seldon_detect.errors import UserError
+from seldon_detect.failures import ImageMetadataUnreadable
 
 FILE = "image_metadata.json"
-_FIX = ['Write it as {"labels": [{"name": "My model"}, {"version": "0.1"}]}: a list of '
-        'objects whose keys and values are strings.']
 
 
 def image_labels(app_dir: Path) -> dict[str, str]:
-    """The labels `image_metadata.json` asks for ({} without the file); raises UserError."""
+    """The labels `image_metadata.json` asks for ({} without the file)."""
     path = app_dir / FILE
     if not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
-        raise UserError(f"Cannot read {FILE}", f"It is not valid JSON: {err}.", _FIX,
-                        location=FILE) from None
+        raise ImageMetadataUnreadable(f"It is not valid JSON: {err}.", location=FILE) from None
     entries = data.get("labels") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise UserError(f"Cannot read {FILE}", '"labels" must be a list of objects.', _FIX,
-                        location=FILE)
+        raise ImageMetadataUnreadable('"labels" must be a list of objects.', location=FILE)
     labels: dict[str, str] = {}
     for entry in entries:
         for key, value in entry.items():
             if not isinstance(value, str) or not key:
-                raise UserError(f"Cannot read {FILE}",
-                                f"Label {key!r} has the value {value!r}, not a string.", _FIX,
-                                location=FILE)
+                raise ImageMetadataUnreadable(
+                    f"Label {key!r} has the value {value!r}, not a string.", location=FILE)
             labels[key] = value
     return labels

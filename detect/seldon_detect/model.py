@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Mapping
 
 from seldon_detect.envfile import EnvEntry
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    BadPayloadPassthrough,
+    ModelFileMissing,
+    ModelNameNotPython,
+    ModelNameNotSet,
+    ParametersNotJson,
+    ParametersWrongShape,
+    UnknownServiceType,
+)
 from seldon_detect.scribe import has_credentials
 
 SERVICE_TYPES = ("MODEL", "ROUTER", "TRANSFORMER", "OUTPUT_TRANSFORMER", "COMBINER",
@@ -115,12 +123,9 @@ def resolve_model_config(
 
     service_type = merged.get("SERVICE_TYPE", "MODEL").strip().upper() or "MODEL"
     if service_type not in SERVICE_TYPES:
-        raise UserError(
-            f"Unknown SERVICE_TYPE {merged['SERVICE_TYPE']!r}",
+        raise UnknownServiceType(
             "SERVICE_TYPE must be one of: " + ", ".join(SERVICE_TYPES) + ".",
-            ["Set SERVICE_TYPE in .s2i/environment or with -e SERVICE_TYPE=MODEL."],
-            location=_where("SERVICE_TYPE", s2i_env, build_env),
-        )
+            location=_where("SERVICE_TYPE", s2i_env, build_env), value=merged["SERVICE_TYPE"])
     merged["SERVICE_TYPE"] = service_type
     if merged.get("PERSISTENCE", "0").strip() not in ("", "0"):
         warnings.append("PERSISTENCE is deprecated and ignored by the runtime (as in seldon-core "
@@ -129,11 +134,8 @@ def resolve_model_config(
     if passthrough is not None and passthrough.strip().lower() not in (
         "", "0", "1", "true", "false", "t", "f", "yes", "no"
     ):
-        raise UserError(
-            f"PAYLOAD_PASSTHROUGH must be true or false, not {passthrough!r}", "",
-            ["Set PAYLOAD_PASSTHROUGH=true or PAYLOAD_PASSTHROUGH=false."],
-            location=_where("PAYLOAD_PASSTHROUGH", s2i_env, build_env),
-        )
+        raise BadPayloadPassthrough(
+            location=_where("PAYLOAD_PASSTHROUGH", s2i_env, build_env), value=passthrough)
     _validate_parameters(merged.get("PREDICTIVE_UNIT_PARAMETERS"), s2i_env, build_env)
     return ModelConfig(name, service_type, dict(sorted(merged.items())), source, warnings)
 
@@ -152,21 +154,16 @@ def _validate_parameters(
 
     if not raw or not raw.strip():
         return
-    fix = ['Write a JSON list such as '
-           '[{"name":"threshold","value":"0.5","type":"FLOAT"}].']
     where = _where("PREDICTIVE_UNIT_PARAMETERS", s2i_env, build_env)
     try:
         params = json.loads(raw)
     except json.JSONDecodeError as err:
-        raise UserError("PREDICTIVE_UNIT_PARAMETERS is not valid JSON", str(err), fix,
-                        location=where) from None
+        raise ParametersNotJson(str(err), location=where) from None
     if not isinstance(params, list) or not all(
         isinstance(p, dict) and "name" in p and "value" in p and "type" in p for p in params
     ):
-        raise UserError(
-            "PREDICTIVE_UNIT_PARAMETERS has the wrong shape",
-            "It must be a list of objects, each with name, value and type.", fix, location=where,
-        )
+        raise ParametersWrongShape(
+            "It must be a list of objects, each with name, value and type.", location=where)
 
 
 def model_candidates(app_dir: Path) -> list[str]:
@@ -201,23 +198,14 @@ def infer_model_name(app_dir: Path) -> str:
     else:
         cause = ("No MODEL_NAME was given and several files could be the model: "
                  + ", ".join(candidates) + ".")
-    raise UserError(
-        "MODEL_NAME is not set", cause,
-        ["Add MODEL_NAME=<ClassName> to .s2i/environment (the file <ClassName>.py must "
-         "define class <ClassName>), or use the module.path.ClassName form.",
-         "Or pass it to the build: -e MODEL_NAME=<ClassName>."],
-        location=".s2i/environment",
-    )
+    raise ModelNameNotSet(cause, location=".s2i/environment")
 
 
 def validate_model_name(app_dir: Path, name: str) -> None:
     if not _DOTTED.match(name):
-        raise UserError(
-            f"MODEL_NAME {name!r} is not a Python name",
+        raise ModelNameNotPython(
             "It must be a class name (file and class with the same name) or "
-            "module.path.ClassName.",
-            ["Fix MODEL_NAME, for example MODEL_NAME=MyModel."], location="MODEL_NAME",
-        )
+            "module.path.ClassName.", location="MODEL_NAME", name=name)
     module = name.rsplit(".", 1)[0] if "." in name else name
     rel = Path(*module.split("."))
     if (app_dir / rel.with_suffix(".py")).is_file() or (app_dir / rel / "__init__.py").is_file():
@@ -228,11 +216,7 @@ def validate_model_name(app_dir: Path, name: str) -> None:
     if "." in name:
         return
     candidates = model_candidates(app_dir)
-    raise UserError(
-        f"No file {rel}.py for MODEL_NAME={name}",
+    raise ModelFileMissing(
         f"The runtime imports module {module!r} from the application directory, and there is "
         "no such file." + (f" Candidates found: {', '.join(candidates)}." if candidates else ""),
-        ["Rename the file or fix MODEL_NAME (it is case-sensitive).",
-         "For a class inside a package use MODEL_NAME=package.module.ClassName."],
-        location="MODEL_NAME",
-    )
+        location="MODEL_NAME", path=rel, name=name)

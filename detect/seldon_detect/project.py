@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seldon_detect import tomlfile
-from seldon_detect.errors import UserError
+from seldon_detect.failures import NotToml
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,7 @@ def load_pyproject(path: Path) -> dict:
     try:
         return tomlfile.load_path(path)
     except tomlfile.TOMLDecodeError as err:
-        raise UserError(
-            "pyproject.toml is not valid TOML", str(err),
-            ["Fix the syntax error; `python3 -c \"import tomllib,sys;"
-             "tomllib.load(open('pyproject.toml','rb'))\"` shows it too."],
-            location="pyproject.toml",
-        ) from None
+        raise NotToml(str(err), location="pyproject.toml", file="pyproject.toml") from None
 
 
 def _project_name(data: dict | None) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from seldon_detect.errors import UserError
+from seldon_detect.failures import PythonVersionUnreadable, RequiresPythonUnreadable
 from seldon_detect.project import load_pyproject
 
 VERSION_ENV = "BP_CPYTHON_VERSION"
@@ -56,12 +56,8 @@ def find_python_hint(app_dir: Path) -> PythonHint | None:
         match = pattern.match(value)
         if not match:
             example = "python-3.11" if name == "runtime.txt" else "3.11"
-            raise UserError(
-                f"Cannot read the Python version in {name}",
-                f"Found {value!r}.",
-                [f"Write just the version, for example `{example}`."],
-                location=f"{name}:1",
-            )
+            raise PythonVersionUnreadable(f"Found {value!r}.", location=f"{name}:1",
+                                          source=name, example=example)
         return PythonHint(match.group("v"), name)
     return None
 
@@ -78,17 +74,16 @@ def _requires_python(app_dir: Path) -> PythonHint | None:
     try:
         SpecifierSet(spec)
     except InvalidSpecifier:
-        raise UserError("Cannot read requires-python in pyproject.toml", f"Found {spec!r}.",
-                        ["Write a version range, for example `>=3.8,<3.12`."],
-                        location="pyproject.toml: project.requires-python") from None
+        raise RequiresPythonUnreadable(
+            f"Found {spec!r}.", location="pyproject.toml: project.requires-python") from None
     return PythonHint(spec, "pyproject.toml requires-python", is_range=True)
 
 
 def _plain_setting(value: str, source: str) -> PythonHint:
     value = value.strip()
     if not _PLAIN.match(value):
-        raise UserError(f"Cannot read the Python version in {source}", f"Found {value!r}.",
-                        ["Give a version like `3.8` or `3.8.18`."], location=source)
+        raise PythonVersionUnreadable(f"Found {value!r}.", location=source, source=source,
+                                      example="3.8")
     return PythonHint(value, source)
 
 

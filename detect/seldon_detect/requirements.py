@@ -16,7 +16,18 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    BadRequirement,
+    InvalidHash,
+    NestedRequirementsMissing,
+    NotUtf8,
+    OptionAfterRequirement,
+    OptionNeedsValue,
+    RemoteRequirements,
+    RequirementLineUnsplittable,
+    RequirementsLoop,
+    UnknownRequirementsOption,
+)
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^[a-z]+\+[a-z]+://")
 _COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -70,9 +81,22 @@ class RequirementsSet:
     def names(self) -> list[str]:
         return [r.name for r in self.requirements if r.name]
 
+    def locate(self, spec: str) -> str:
+        """Where the requirement of `spec`'s project is written (`file:line`), or ""."""
+        wanted = canonical_name(re.split(r"[\s=<>!~\[;(@]", spec.strip(), maxsplit=1)[0])
+        for line in self.requirements + self.constraints:
+            if line.name and canonical_name(line.name) == wanted:
+                return line.location
+        return ""
+
+
+def canonical_name(name: str) -> str:
+    """A project name as the package index compares it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
 
 def parse_requirements(path: Path, app_dir: Path | None = None) -> RequirementsSet:
-    """Parse `path` and every file it includes; raise `UserError` on the first problem."""
+    """Parse `path` and every file it includes; raise a `UserError` kind on the first problem."""
     base = app_dir or path.parent
     result = RequirementsSet(root=path)
     _parse_file(path, base, result, constraint=False, stack=())
@@ -114,19 +138,13 @@ def _parse_file(
     shown = _display(path, base)
     if resolved in stack:
         chain = " -> ".join(_display(p, base) for p in (*stack, resolved))
-        raise UserError(
-            "Requirements files include each other in a loop",
-            f"The chain {chain} comes back to a file already being read.",
-            ["Remove one of the -r/-c lines so that the files form a tree."],
-            location=shown,
-        )
+        raise RequirementsLoop(f"The chain {chain} comes back to a file already being read.",
+                               location=shown)
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError(
-            f"{shown} is not UTF-8 text", "pip cannot read it either.", ["Save it as UTF-8."],
-            location=shown,
-        ) from None
+    except UnicodeDecodeError as err:
+        raise NotUtf8(f"Byte {err.start} cannot be decoded; pip cannot read it either.",
+                      location=shown, file=shown) from None
     if resolved not in [f.resolve() for f in out.files]:
         out.files.append(path)
     for number, line in _logical_lines(text):
@@ -134,10 +152,7 @@ def _parse_file(
         try:
             words = shlex.split(line, posix=True)
         except ValueError as err:
-            raise UserError(
-                "Cannot split a requirements line", f"{err}: {line[:80]}",
-                ["Check the quotes on this line."], location=where,
-            ) from None
+            raise RequirementLineUnsplittable(f"{err}: {line[:80]}", location=where) from None
         if line.startswith("-"):
             _parse_option(words, path, base, out, constraint, (*stack, resolved), where)
         else:
@@ -169,29 +184,19 @@ def _parse_option(
         return
     needs_value = opt in ("-r", "--requirement", "-c", "--constraint", "-e", "--editable")
     if (needs_value or opt in _VALUE_OPTIONS or opt in _IGNORED_WITH_VALUE) and not value:
-        raise UserError(
-            f"Option {opt} needs a value", f"Nothing follows {opt}.",
-            [f"Write it as `{opt} VALUE` or remove the line."], location=where,
-        )
+        raise OptionNeedsValue(f"Nothing follows {opt}.", location=where, option=opt)
     assert value is not None or not needs_value
     if opt in ("-r", "--requirement", "-c", "--constraint"):
         if _URL.match(value or ""):
-            raise UserError(
-                "Remote requirements files are not supported",
+            raise RemoteRequirements(
                 f"{opt} {value} points to a URL; the build must not depend on fetching it.",
-                ["Copy the file into the repository and refer to it by a relative path."],
-                location=where,
-            )
+                location=where)
         nested = (path.parent / (value or "")).resolve() if not Path(value or "").is_absolute() \
             else Path(value or "")
         if not nested.is_file():
-            raise UserError(
-                "A nested requirements file is missing",
+            raise NestedRequirementsMissing(
                 f"{opt} {value} refers to {_display(nested, base)}, which does not exist.",
-                ["Add the file to the repository, or fix the path (it is relative to the file "
-                 "that contains this line)."],
-                location=where,
-            )
+                location=where)
         is_constraint = constraint or opt in ("-c", "--constraint")
         _parse_file(nested, base, out, is_constraint, stack)
         return
@@ -208,13 +213,8 @@ def _parse_option(
         return
     if opt in _IGNORED_WITH_VALUE:
         return
-    raise UserError(
-        f"Unknown option {opt} in a requirements file",
-        "pip does not accept this option inside a requirements file.",
-        ["Remove the line, or move the option to the pip configuration (for example a pip "
-         "binding)."],
-        location=where,
-    )
+    raise UnknownRequirementsOption("pip does not accept this option inside a requirements file.",
+                                    location=where, option=opt)
 
 
 def _parse_requirement(
@@ -228,16 +228,8 @@ def _parse_requirement(
     try:
         req = Requirement(spec)
     except InvalidRequirement as err:
-        raise UserError(
-            "Invalid requirement",
-            f"{spec!r} is not a valid requirement: {err}",
-            [
-                "Write it as NAME, NAME==VERSION, NAME>=VERSION or NAME @ URL "
-                "(see https://pip.pypa.io/en/stable/reference/requirement-specifiers/).",
-                "Use ; for environment markers, for example: numpy; python_version >= '3.9'.",
-            ],
-            location=where,
-        ) from None
+        raise BadRequirement(f"{spec!r} is not a valid requirement: {err}",
+                             location=where) from None
     return RequirementLine(spec, where, req.name, editable, hashes, constraint)
 
 
@@ -251,17 +243,11 @@ def _strip_per_requirement_options(line: str, where: str) -> tuple[str, tuple[st
     while words:
         opt, value, words = _split_option(words)
         if opt not in _PER_REQUIREMENT or not value:
-            raise UserError(
-                f"Unexpected {opt} after a requirement",
+            raise OptionAfterRequirement(
                 "Only --hash, --config-settings, --global-option and --install-option may follow "
-                "a requirement on the same line, each with a value.",
-                ["Move other options to a line of their own."], location=where,
-            )
+                "a requirement on the same line, each with a value.", location=where, option=opt)
         if opt == "--hash":
             if ":" not in value:
-                raise UserError(
-                    "Invalid --hash value", f"{value!r} has no algorithm prefix.",
-                    ["Write --hash=sha256:HEXDIGEST."], location=where,
-                )
+                raise InvalidHash(f"{value!r} has no algorithm prefix.", location=where)
             hashes.append(value)
     return spec, tuple(hashes)

@@ -102,14 +102,14 @@ class Cache:
             esc = escape_id(bp["id"])
             bp_dir = layers_dir / esc
             for layer in read_layers(bp_dir) if bp_dir.is_dir() else []:
-                if not layer.cache or not layer.has_contents:
+                if not layer.types.cache or not layer.has_contents:
                     continue
                 target = new / esc
                 target.mkdir(exist_ok=True)
                 os.replace(layer.path, target / layer.name)
                 tomlfile.write(
                     target / f"{layer.name}.toml",
-                    {"types": layer.types(), "metadata": layer.metadata},
+                    {"types": layer.types.to_toml(), "metadata": layer.metadata},
                 )
                 for path, _ in sbom_files(bp_dir, layer.name):
                     shutil.copyfile(path, target / path.name)

@@ -2,7 +2,8 @@
 
 A title is the first argument (or `title=`) of a `UserError(...)` (build side)
 or `StartupError(...)` (model server) call, or the `TITLE` of one of the
-platform's failure kinds (`seldon_platform.errors.kinds()`, read from the types).
+platform's or the buildpacks' failure kinds (`seldon_platform.errors.kinds()`,
+`seldon_detect.failures.kinds()`, read from the types).
 Literal parts are matched as they are; each `{...}` of an f-string matches any
 text. A few titles are not written at the call: they come from a table or a
 helper's argument. Those call sites are listed in `INDIRECT` with the place
@@ -119,10 +120,13 @@ def scan() -> tuple[list[Title], set[str]]:
 
 
 def kind_titles() -> list[Title]:
-    """The titles of the platform's failure kinds, from the types themselves."""
-    from seldon_platform.errors import kinds
+    """The titles of the platform's and the buildpacks' failure kinds, from the types."""
+    from seldon_detect import failures
+    from seldon_platform import errors
 
-    return [Title(kind.title_pattern(), f"platform/seldon_platform/errors.py:{kind.__name__}")
+    return [Title(kind.title_pattern(), f"{where}:{kind.__name__}")
+            for where, kinds in (("platform/seldon_platform/errors.py", errors.kinds),
+                                 ("detect/seldon_detect/failures.py", failures.kinds))
             for kind in kinds()]
 
 

@@ -121,7 +121,8 @@ def test_every_indirect_title_site_is_known():
 
 def test_the_scan_finds_the_titles_of_every_area():
     areas = {t.where.split("/")[0] for t in TITLES}
-    assert areas == {"detect", "buildpacks", "platform", "runtime"}
+    # the buildpacks' titles are their kinds, in detect/seldon_detect/failures.py
+    assert areas == {"detect", "platform", "runtime"}
     assert len(TITLES) > 100
 
 

@@ -3,6 +3,8 @@
 import io
 import re
 
+import pytest
+
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe
 from seldon_platform.errors import DependencyNotFound, DiskFull, ModuleNotInstalled
@@ -154,3 +156,28 @@ def test_each_failure_kind_has_one_title_and_fix():
     assert re.fullmatch(LifecycleFailed.title_pattern(), "The build failed (lifecycle exit <n>)")
     titles = [kind.TITLE for kind in kinds()]
     assert len(titles) == len(set(titles)) and ImageNotFound in kinds()
+
+
+def _buildpack_failures() -> list[UserError]:
+    """One error of every buildpack kind, with a multi-line cause as installers give."""
+    import string
+
+    from seldon_detect.failures import kinds
+
+    def values(kind) -> dict[str, str]:
+        return {name: f"<{name}>" for text in (kind.TITLE, *kind.FIX)
+                for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    return [kind("what went wrong\n\nERROR: pip's own line\n  indented", location="file:2",
+                 **values(kind)) for kind in kinds()]
+
+
+@pytest.mark.parametrize("own", _buildpack_failures(), ids=lambda err: type(err).__name__)
+def test_every_buildpack_kind_reaches_the_user_verbatim(own):
+    build = ["--- seldon/x@0.1.0", *own.render().splitlines(), LIFECYCLE]
+    shown, err = relayed(build, 51)
+    assert err.render() == own.render() and shown.count(own.title) == 1
+    detect = ["===> DETECT", "ERROR: No buildpack group passed detection:",
+              "  seldon/x@0.1.0: error (exit 1)",
+              *["      " + line for line in own.render().splitlines()]]
+    assert relayed(detect, 21)[1].render() == own.render()

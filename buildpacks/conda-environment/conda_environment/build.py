@@ -14,27 +14,60 @@ import json
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from conda_environment.channels import channel_alias, condarc, resolve_channels
 from seldon_detect.app import S2I_ENV_FILE
 from seldon_detect.cnb import pexec, pyenv
 from seldon_detect.cnb.context import BuildContext
-from seldon_detect.cnb.layers import Layer, Layers
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.metadata import LayerMetadata, flat
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.plan import merged, read_buildpack_plan
+from seldon_detect.cnb.result import BuildResult, LayerResult
+from seldon_detect.cnb.reuse import LayersDir
 from seldon_detect.conda import CondaEnvironment, find_environment_file, parse_environment
 from seldon_detect.digests import digest_files
 from seldon_detect.envfile import parse_env_file
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    BuildpackError,
+    CondaCreateFailed,
+    CondaNoPip,
+    CondaNoPython,
+    CondaUnsolvable,
+    RattlerInstallFailed,
+)
 from seldon_detect.scribe import Scribe
 
 ENV_LAYER = "conda-env"
 TOOL_LAYER = "rattler"
 RATTLER_SPEC = "py-rattler"
+TOOL_TYPES = LayerTypes(cache=True)
 
 
-def build(ctx: BuildContext, scribe: Scribe) -> None:
+@dataclass(frozen=True)
+class CondaEnvMetadata(LayerMetadata):
+    #: digest of the environment file
+    environment: str
+    target: str
+    buildpack: str
+    solver: str
+    channel_alias: str
+    #: what each requirer of `python-env` declared in the build plan
+    inputs: Mapping[str, str] = flat("input-")
+
+
+@dataclass(frozen=True)
+class RattlerMetadata(LayerMetadata):
+    python: str
+    target: str
+    #: names of the vendored wheels it was installed from
+    wheels: str
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     path = find_environment_file(ctx.app_dir)
     assert path is not None
@@ -42,48 +75,47 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     requested = merged(read_buildpack_plan(ctx.plan_path), pyenv.PLAN_NAME)
     cli = shutil.which("micromamba") or shutil.which("conda")
     solver = Path(cli).name if cli else "py-rattler"
-    key = {
-        "environment": digest_files([path], ctx.app_dir),
-        "target": ctx.target.key(),
-        "buildpack": ctx.buildpack.version,
-        "solver": solver,
-        "channel-alias": channel_alias(ctx.bindings),
-        **{f"input-{k}": str(v) for k, v in sorted(requested.items())},
-    }
-    layers = Layers(ctx.layers_dir)
-    layer = layers.get(ENV_LAYER, launch=True, build=True, cache=True)
-    prefix = layer.path / "prefix"
-    reasons = layer.changes(key)
-    if not reasons:
+    key = CondaEnvMetadata(
+        environment=digest_files([path], ctx.app_dir),
+        target=ctx.target.key(),
+        buildpack=ctx.buildpack.version,
+        solver=solver,
+        channel_alias=channel_alias(ctx.bindings),
+        inputs={k: str(v) for k, v in requested.items()},
+    )
+    layers = LayersDir(ctx.layers_dir)
+    prefix = layers.layer_path(ENV_LAYER) / "prefix"
+    reuse = layers.reuse(ENV_LAYER, key)
+    tool: LayerResult | None = None
+    if reuse.reused:
         scribe.info("Reusing the conda environment: nothing it depends on changed")
-        layers.get(TOOL_LAYER, cache=True).keep()
+        tool = layers.carry(TOOL_LAYER, TOOL_TYPES, RattlerMetadata)
     else:
-        scribe.info(f"Creating the conda environment from {path.name}: " + ", ".join(reasons))
-        layer.reset()
-        channels = resolve_channels(conda.channels, key["channel-alias"])
+        scribe.info(f"Creating the conda environment from {path.name}: "
+                    + ", ".join(reuse.reasons))
+        layers.fresh(ENV_LAYER)
+        channels = resolve_channels(conda.channels, key.channel_alias)
         with scribe.step(f"solving and installing {len(conda.specs)} conda spec(s) "
                          f"with {solver}"):
             if cli:
                 _install_with_cli(cli, path, prefix, ctx, scribe)
             else:
-                _install_with_rattler(conda, channels, prefix, ctx, layers, scribe)
+                tool = _install_with_rattler(conda, channels, prefix, ctx, layers, scribe)
         python = prefix / "bin" / "python"
         if not python.exists():
-            raise UserError(
-                f"{path.name} does not install Python",
+            raise CondaNoPython(
                 "The environment has no bin/python, so nothing can be installed into it and "
-                "the runtime cannot start.",
-                [f"Add `- python=3.11` (or another version) to the dependencies of {path.name}."],
-                location=path.name,
-            )
+                "the runtime cannot start.", location=path.name, file=path.name)
         _compile(prefix)
         _ensure_pip(python, scribe)
         if conda.pip:
             _pip_section(conda, prefix, ctx, scribe)
-    layer.prepend_path("PATH", str(prefix / "bin"), scope="launch")
-    layer.default_env("CONDA_PREFIX", str(prefix), scope="launch")
-    pyenv.announce(layers, layer, prefix, reused=not reasons)
-    layer.commit(key)
+    env, state = pyenv.provided(prefix, reused=reuse.reused)
+    env = (env.prepend_path("PATH", str(prefix / "bin"), scope="launch")
+           .default("CONDA_PREFIX", str(prefix), scope="launch"))
+    kept = [LayerResult(ENV_LAYER, LayerTypes(launch=True, build=True, cache=True), key, env),
+            state]
+    return BuildResult(layers=tuple(kept + ([tool] if tool else [])))
 
 
 def _install_with_cli(cli: str, env_file: Path, prefix: Path, ctx: BuildContext,
@@ -102,32 +134,31 @@ def _install_with_cli(cli: str, env_file: Path, prefix: Path, ctx: BuildContext,
         raise _solve_error(result.output)
 
 
-def _rattler_python(ctx: BuildContext, layers: Layers, scribe: Scribe) -> Path:
+def _rattler_python(ctx: BuildContext, layers: LayersDir,
+                    scribe: Scribe) -> tuple[Path, LayerResult]:
     """A venv with py-rattler from this buildpack's wheels, in a build-only cache layer."""
     wheels = ctx.buildpack.dir / "wheels"
-    key = {"python": sys.version.split()[0], "target": ctx.target.key(),
-           "wheels": ",".join(sorted(p.name for p in wheels.glob("*.whl")))}
-    tool: Layer = layers.get(TOOL_LAYER, cache=True)
-    python = tool.path / "bin" / "python"
-    if tool.changes(key) or not python.exists():
-        tool.reset()
+    key = RattlerMetadata(python=sys.version.split()[0], target=ctx.target.key(),
+                          wheels=",".join(sorted(p.name for p in wheels.glob("*.whl"))))
+    path = layers.layer_path(TOOL_LAYER)
+    python = path / "bin" / "python"
+    if not layers.reuse(TOOL_LAYER, key).reused or not python.exists():
+        layers.fresh(TOOL_LAYER)
         env = pexec.clean_env({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"})
-        steps = ([sys.executable, "-m", "venv", str(tool.path)],
+        steps = ([sys.executable, "-m", "venv", str(path)],
                  [str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links",
                   str(wheels), RATTLER_SPEC])
         for argv in steps:
             result = pexec.run(argv, scribe, env=env)
             if result.returncode != 0:
-                raise UserError("Cannot install py-rattler for the conda solve", result.output,
-                                ["Install micromamba in the build image, or use a stack "
-                                 "whose python3 is 3.10 or newer on amd64/arm64."])
-    tool.commit(key)
-    return python
+                raise RattlerInstallFailed(result.output)
+    return python, LayerResult(TOOL_LAYER, TOOL_TYPES, key)
 
 
 def _install_with_rattler(conda: CondaEnvironment, channels: list[str], prefix: Path,
-                          ctx: BuildContext, layers: Layers, scribe: Scribe) -> None:
-    python = _rattler_python(ctx, layers, scribe)
+                          ctx: BuildContext, layers: LayersDir, scribe: Scribe) -> LayerResult:
+    """Solve and install with py-rattler; returns the tool layer to keep for next time."""
+    python, tool = _rattler_python(ctx, layers, scribe)
     script = Path(__file__).with_name("rattler_solve.py")
     with tempfile.TemporaryDirectory(prefix="seldon-rattler-") as scratch:
         request = Path(scratch) / "request.json"
@@ -138,22 +169,17 @@ def _install_with_rattler(conda: CondaEnvironment, channels: list[str], prefix: 
                            env=pexec.clean_env())
     if result.returncode != 0:
         raise _solve_error(result.output)
+    return tool
 
 
-def _solve_error(output: str) -> UserError:
+def _solve_error(output: str) -> BuildpackError:
     tail = "\n".join(output.strip().splitlines()[-12:])
     if "No candidates were found" in output or "cannot be installed" in output or \
             "PackagesNotFound" in output or "nothing provides" in output:
-        return UserError(
-            "The conda environment cannot be solved",
+        return CondaUnsolvable(
             "A package (or version) in environment.yml is not in its channels.\n\n" + tail,
-            ["Check the names and versions in environment.yml against the channels listed "
-             "there.", "Add the channel that has the package to `channels:`."],
-            location="environment.yml",
-        )
-    return UserError("Creating the conda environment failed", tail,
-                     ["Read the output above; check that the channels are reachable from the "
-                      "build (or mirrored through a `conda` binding's channel_alias)."])
+            location="environment.yml")
+    return CondaCreateFailed(tail)
 
 
 def _ensure_pip(python: Path, scribe: Scribe) -> None:
@@ -164,9 +190,7 @@ def _ensure_pip(python: Path, scribe: Scribe) -> None:
         return
     result = pexec.run([str(python), "-m", "ensurepip", "--default-pip"], scribe, env=env)
     if result.returncode != 0:
-        raise UserError("The conda environment has no pip", result.output,
-                        ["Add `- pip` to the dependencies of environment.yml."],
-                        location="environment.yml")
+        raise CondaNoPip(result.output, location="environment.yml")
 
 
 def _compile(prefix: Path) -> None:

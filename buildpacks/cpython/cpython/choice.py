@@ -6,10 +6,10 @@ import platform
 from dataclasses import dataclass
 
 from cpython.manifest import Distribution, load_manifest
-from cpython.sources import URL_ENV, Source, manifest_source, user_distribution
+from cpython.sources import Source, manifest_source, user_distribution
 from seldon_detect.cnb.context import Context
 from seldon_detect.conda import find_environment_file
-from seldon_detect.errors import UserError
+from seldon_detect.failures import OwnPythonRange
 from seldon_detect.pyversion import (
     S2I_BUILDER_SOURCE,
     S2I_PYTHON_ENV,
@@ -67,11 +67,8 @@ def choose(ctx: Context, hint: PythonHint) -> Choice:
     manifest.check_supported(hint)
     own = user_distribution(ctx.env)
     if own and hint.is_range:
-        raise UserError(f"{URL_ENV} needs a Python version, not a range",
-                        f"{hint.source} gives the range {hint.version!r}; your own distribution "
-                        "must say which version it is.",
-                        [f"Set {VERSION_ENV} (or .python-version) to the distribution's "
-                         "version, e.g. 3.8."], location=hint.source)
+        raise OwnPythonRange(f"{hint.source} gives the range {hint.version!r}; your own "
+                             "distribution must say which version it is.", location=hint.source)
     if own:
         return Choice(hint, None, own)
     dist = manifest.choose(hint, ctx.target.arch)

@@ -7,22 +7,21 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from cpython.sources import WAYS_TO_PROVIDE, Source
-from seldon_detect.errors import UserError
+from cpython.sources import Source
+from seldon_detect.failures import PythonChecksumMismatch, PythonDownloadFailed
 from seldon_detect.scribe import Scribe
 
 CHUNK = 1 << 20
 TIMEOUT = 60
 
 
-def _details(version: str, source: Source, cause: str) -> dict:
-    """Cause, fixes and location shared by every failure to get the file."""
-    return {"cause": f"Python {version} from {source.url} ({source.origin}): {cause}",
-            "fix": list(WAYS_TO_PROVIDE), "location": source.origin}
+def _cause(version: str, source: Source, why: str) -> str:
+    """What every failure to get the file says first: which file, from where."""
+    return f"Python {version} from {source.url} ({source.origin}): {why}"
 
 
 def fetch_verified(source: Source, version: str, dest_dir: Path, scribe: Scribe) -> Path:
-    """The downloaded file, whose sha256 equals `source.sha256` (else a UserError)."""
+    """The downloaded file, whose sha256 equals `source.sha256` (else a `UserError` kind)."""
     dest = dest_dir / "python.tar.gz"
     digest = hashlib.sha256()
     size = 0
@@ -37,18 +36,20 @@ def fetch_verified(source: Source, version: str, dest_dir: Path, scribe: Scribe)
                 out.write(chunk)
                 size += len(chunk)
     except urllib.error.HTTPError as err:
-        raise UserError(f"Cannot download Python {version}", **_details(
-            version, source, f"the server answered HTTP {err.code} {err.reason}.")) from None
+        raise PythonDownloadFailed(
+            _cause(version, source, f"the server answered HTTP {err.code} {err.reason}."),
+            location=source.origin, version=version) from None
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = getattr(err, "reason", err)
-        raise UserError(f"Cannot download Python {version}", **_details(
-            version, source, f"{reason} (no network, or a wrong URL).")) from None
+        raise PythonDownloadFailed(
+            _cause(version, source, f"{reason} (no network, or a wrong URL)."),
+            location=source.origin, version=version) from None
     actual = digest.hexdigest()
     if actual != source.sha256:
         dest.unlink()
-        raise UserError("The Python distribution's checksum does not match", **_details(
-            version, source, f"expected sha256 {source.sha256}, got {actual} ({size:,} bytes). "
-            "The file was not used."))
+        raise PythonChecksumMismatch(
+            _cause(version, source, f"expected sha256 {source.sha256}, got {actual} "
+                   f"({size:,} bytes). The file was not used."), location=source.origin)
     scribe.info(f"{size / 1e6:.1f} MB, sha256 {actual} verified")
     return dest
 

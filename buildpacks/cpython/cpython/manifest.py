@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from seldon_detect import tomlfile
-from seldon_detect.errors import UserError
+from seldon_detect.failures import NoPythonDistribution, PythonNotSupported
 from seldon_detect.pyversion import PythonHint
 
 
@@ -48,14 +48,11 @@ class Manifest:
         if hint.is_range:
             return
         if self.minor_of(hint.version) not in self.supported or hint.version.count(".") == 0:
-            raise UserError(
-                f"Python {hint.version} is not supported",
+            supported = ", ".join(self.supported)
+            raise PythonNotSupported(
                 f"{hint.source} asks for Python {hint.version}. This builder supports "
-                f"{', '.join(self.supported)}.",
-                [f"Ask for one of {', '.join(self.supported)} in {hint.source}.",
-                 "Or build with a builder whose stack has the Python you need."],
-                location=hint.source,
-            )
+                f"{supported}.", location=hint.source,
+                version=hint.version, supported=supported, source=hint.source)
 
     def choose(self, hint: PythonHint, arch: str) -> Distribution:
         """The distribution for this request and architecture (raises when none fits)."""
@@ -66,13 +63,9 @@ class Manifest:
         if fitting:
             return max(fitting, key=lambda d: _key(d.version))
         known = ", ".join(sorted({d.version for d in ours}, key=_key)) or "none"
-        raise UserError(
-            f"No known Python distribution for {hint.version} on {arch}",
+        raise NoPythonDistribution(
             f"{hint.source} asks for {hint.version}; this buildpack knows {known} for {arch}.",
-            ["Ask for a minor version only (for example `3.8`) to get its newest known patch.",
-             "Or give your own distribution with BP_CPYTHON_URL and BP_CPYTHON_SHA256."],
-            location=hint.source,
-        )
+            location=hint.source, version=hint.version, arch=arch)
 
 
 def _key(version: str) -> tuple[int, ...]:

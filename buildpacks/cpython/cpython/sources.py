@@ -15,20 +15,12 @@ from typing import Callable
 
 from cpython.manifest import Distribution
 from seldon_detect.cnb.bindings import Binding, bindings_of_type
-from seldon_detect.errors import UserError
+from seldon_detect.failures import OwnPythonBadSha, OwnPythonHalfGiven
 
 URL_ENV = "BP_CPYTHON_URL"
 SHA_ENV = "BP_CPYTHON_SHA256"
 MIRROR_ENV = "BP_CPYTHON_MIRROR"
 MAPPING_TYPE = "dependency-mapping"
-
-WAYS_TO_PROVIDE = (
-    f"Point {MIRROR_ENV} at a mirror serving the same file names as upstream "
-    "(e.g. --env BP_CPYTHON_MIRROR=https://mirror.example/python-build-standalone).",
-    f"Add a `{MAPPING_TYPE}` binding with a file named by the sha256 whose content is the "
-    "file's URL (file:// or http(s)://) or the name of a file in the binding.",
-    f"Give your own distribution with {URL_ENV} and its checksum with {SHA_ENV}.",
-)
 
 
 @dataclass(frozen=True)
@@ -45,12 +37,10 @@ def user_distribution(env: Callable[[str], str]) -> Source | None:
         return None
     if not url or not sha:
         given, missing = (URL_ENV, SHA_ENV) if url else (SHA_ENV, URL_ENV)
-        raise UserError(f"{given} is set without {missing}",
-                        f"Your own Python distribution needs both {URL_ENV} and {SHA_ENV}.",
-                        [f"Set {missing} too, or unset {given}."], location=given)
+        raise OwnPythonHalfGiven(f"Your own Python distribution needs both {URL_ENV} and "
+                                 f"{SHA_ENV}.", location=given, given=given, missing=missing)
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise UserError(f"{SHA_ENV} is not a sha256", "Expected 64 hexadecimal digits.",
-                        ["Use the output of `sha256sum <file>`."], location=SHA_ENV)
+        raise OwnPythonBadSha("Expected 64 hexadecimal digits.", location=SHA_ENV)
     return Source(url, sha, URL_ENV)
 
 

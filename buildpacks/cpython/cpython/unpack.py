@@ -13,16 +13,13 @@ import stat
 import tarfile
 from pathlib import Path
 
-from seldon_detect.errors import UserError
+from seldon_detect.failures import BuildpackError, PythonLayoutInvalid
 
 TOP = "python/"
 
 
-def _bad(archive: str, member: str, why: str) -> UserError:
-    return UserError("The Python distribution is not in the install_only layout",
-                     f"{archive}: member {member!r} {why}.",
-                     ["Use a python-build-standalone `install_only` (or `install_only_stripped`) "
-                      "archive: one top directory `python/` with bin/ and lib/."])
+def _bad(archive: str, member: str, why: str) -> BuildpackError:
+    return PythonLayoutInvalid(f"{archive}: member {member!r} {why}.")
 
 
 def unpack(archive: Path, dest: Path, label: str) -> None:

@@ -16,7 +16,11 @@ from typing import Sequence
 
 from seldon_detect.cnb import pexec
 from seldon_detect.debpackages import PackageRequest
-from seldon_detect.errors import UserError
+from seldon_detect.failures import (
+    DebianDownloadFailed,
+    DebianListsUnreadable,
+    DebianPackageUninstallable,
+)
 from seldon_detect.scribe import Scribe
 
 #: written into the build image by the stack (stacks/build/Containerfile)
@@ -112,12 +116,7 @@ class Apt:
             result = self._run("update")
         if result.returncode != 0 or "\nW: Failed to fetch" in result.output \
                 or "\nE: " in f"\n{result.output}":
-            raise UserError(
-                "Cannot read the Debian package lists",
-                result.output[-3000:],
-                ["Check that the build can reach the Debian mirror in the build image's "
-                 "/etc/apt/sources.list, then build again."],
-            )
+            raise DebianListsUnreadable(result.output[-3000:])
 
     def resolve(self, requests: Sequence[PackageRequest]) -> list[Package]:
         """What installing `requests` unpacks, dependencies included; names the bad entry."""
@@ -125,22 +124,13 @@ class Apt:
         if result.returncode != 0:
             bad = blamed(result.output, [r.name for r in requests])
             where = [r.source for r in requests if r.name in bad]
-            raise UserError(
-                "A requested Debian package cannot be installed",
-                _errors(result.output),
-                [("Check the name on https://packages.debian.org/bookworm/ (the stack is "
-                  "Debian 12 'bookworm') and correct it."),
-                 "A pinned version (name=version) must be one the archive still has; "
-                 "drop the pin to take the current one."],
-                location=", ".join(where),
-            )
+            raise DebianPackageUninstallable(_errors(result.output), location=", ".join(where))
         return parse_simulation(result.output)
 
     def download(self, specs: Sequence[str]) -> None:
         result = self._run("install", "-y", "--download-only", *specs)
         if result.returncode != 0:
-            raise UserError("Downloading the Debian packages failed", _errors(result.output),
-                            ["Check the network access to the Debian mirror and build again."])
+            raise DebianDownloadFailed(_errors(result.output))
 
     def archive(self, package: Package) -> Path:
         return self.home / "cache" / "archives" / package.archive_name

@@ -7,22 +7,48 @@ image's package set are unchanged; the reason for a rebuild is logged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from debian_packages.apt import Apt, Package, source_files, status_file
-from debian_packages.unpack import export_paths, relink_absolute, reprefix_pkgconfig, unpack
+from debian_packages.unpack import relink_absolute, reprefix_pkgconfig, search_path_env, unpack
 from seldon_detect.cnb.context import BuildContext
-from seldon_detect.cnb.layers import Layers
-from seldon_detect.cnb.sbom import EXTENSION, cyclonedx
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.metadata import LayerMetadata, contents
+from seldon_detect.cnb.result import BuildResult, LayerResult
+from seldon_detect.cnb.reuse import LayersDir
+from seldon_detect.cnb.sbom import cyclonedx
 from seldon_detect.debpackages import ENV_LIST, requested_packages
 from seldon_detect.digests import digest_files
 from seldon_detect.scribe import Scribe
 
 LAYER = "packages"
 APT_LAYER = "apt"
+APT_TYPES = LayerTypes(cache=True)
 
 
-def build(ctx: BuildContext, scribe: Scribe) -> None:
+@dataclass(frozen=True)
+class PackagesMetadata(LayerMetadata):
+    #: the requested specs, sorted
+    packages: tuple[str, ...]
+    #: digest of the run image's dpkg status
+    installed: str
+    #: digest of the archive configuration
+    sources: str
+    target: str
+    buildpack: str
+    #: `<name> <version> <arch>` of each unpacked package
+    unpacked: tuple[str, ...] = contents()
+
+
+@dataclass(frozen=True)
+class AptMetadata(LayerMetadata):
+    """apt's lists and archives, carried on so the next change starts warm."""
+
+    sources: str
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     requests = requested_packages(ctx.app_dir, ctx.env(ENV_LIST))
     scribe.info("requested: " + ", ".join(f"{r.spec} ({r.source})" for r in requests))
@@ -32,26 +58,25 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
                     "dependencies are resolved against the build image's. A library only "
                     "the build image has will be missing at run time; use the Seldon stack "
                     "images, or list that library too.")
-    key = {
-        "packages": sorted(r.spec for r in requests),
-        "installed": digest_files([status], Path("/")),
-        "sources": digest_files(source_files(), Path("/")),
-        "target": ctx.target.key(),
-        "buildpack": ctx.buildpack.version,
-    }
-    layers = Layers(ctx.layers_dir)
-    layer = layers.get(LAYER, launch=True, build=True, cache=True)
-    apt_layer = layers.get(APT_LAYER, cache=True)
-    reasons = layer.changes(key, recorded=("unpacked",))
-    if not reasons:
-        packages = [Package(*p.split(" ")) for p in layer.previous.get("unpacked", [])]
+    key = PackagesMetadata(
+        packages=tuple(sorted(r.spec for r in requests)),
+        installed=digest_files([status], Path("/")),
+        sources=digest_files(source_files(), Path("/")),
+        target=ctx.target.key(),
+        buildpack=ctx.buildpack.version,
+    )
+    layers = LayersDir(ctx.layers_dir)
+    path = layers.layer_path(LAYER)
+    reuse = layers.reuse(LAYER, key)
+    if reuse.reused and reuse.previous is not None:
+        packages = [Package(*p.split(" ")) for p in reuse.previous.unpacked]
         scribe.info(f"Reusing the Debian packages ({_count(packages)}): nothing they depend "
                     "on changed")
-        # carried on, so the next change starts from warm lists and archives
-        apt_layer.keep()
+        apt_layer = layers.carry(APT_LAYER, APT_TYPES, AptMetadata)
     else:
-        scribe.info("Installing the Debian packages: " + ", ".join(reasons))
-        apt = Apt(apt_layer.path, status, scribe)
+        scribe.info("Installing the Debian packages: " + ", ".join(reuse.reasons))
+        apt_home = layers.layer_path(APT_LAYER)
+        apt = Apt(apt_home, status, scribe)
         apt.update()
         planned = apt.resolve(requests)
         packages = _unpackable(planned, scribe)
@@ -59,24 +84,27 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
         present = [r.spec for r in requests if r.name not in new]
         if present:
             scribe.info("already in the run image: " + ", ".join(present))
-        layer.reset()
+        layers.fresh(LAYER)
         if packages:
             with scribe.step(f"downloading {_count(packages)}"):
                 apt.download([r.spec for r in requests])
-            with scribe.step(f"unpacking into {layer.path}"):
+            with scribe.step(f"unpacking into {path}"):
                 for package in packages:
-                    unpack(apt.archive(package), layer.path)
+                    unpack(apt.archive(package), path)
                     scribe.detail(f"{package.name} {package.version}")
-                relink_absolute(layer.path)
-                reprefix_pkgconfig(layer.path)
-        _prune_archives(apt_layer.path, planned)
-        apt_layer.commit({"sources": key["sources"]})
-    set_vars = export_paths(layer, ctx.target.arch)
+                relink_absolute(path)
+                reprefix_pkgconfig(path)
+        _prune_archives(apt_home, planned)
+        apt_layer = LayerResult(APT_LAYER, APT_TYPES, AptMetadata(key.sources))
+    env = search_path_env(path, ctx.target.arch)
+    set_vars = env.names()
     scribe.info(f"{_count(packages)}; " + (f"sets {', '.join(set_vars)}" if set_vars
                                                  else "nothing to add to the search paths"))
-    layer.commit({**key, "unpacked": [f"{p.name} {p.version} {p.arch}" for p in packages]})
+    metadata = replace(key, unpacked=tuple(f"{p.name} {p.version} {p.arch}" for p in packages))
     sbom = cyclonedx([_component(p, ctx.target.distro_version) for p in packages], LAYER)
-    (ctx.layers_dir / f"{LAYER}.sbom.{EXTENSION}").write_text(sbom, encoding="utf-8")
+    layer = LayerResult(LAYER, LayerTypes(launch=True, build=True, cache=True), metadata, env,
+                        sbom=sbom)
+    return BuildResult(layers=(layer,) + ((apt_layer,) if apt_layer else ()))
 
 
 def _count(packages: list[Package]) -> str:

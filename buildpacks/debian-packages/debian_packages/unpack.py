@@ -14,8 +14,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from seldon_detect.cnb.layers import Layer
-from seldon_detect.errors import UserError
+from seldon_detect.cnb.env import LayerEnv
+from seldon_detect.failures import DebianUnpackFailed
 
 MULTIARCH = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 
@@ -24,9 +24,7 @@ def unpack(archive: Path, root: Path) -> None:
     result = subprocess.run(["dpkg-deb", "-x", str(archive), str(root)], capture_output=True,
                             text=True)
     if result.returncode != 0:
-        raise UserError(f"Cannot unpack {archive.name}", result.stderr[-2000:],
-                        ["Build again; a damaged download is fetched anew when the cache "
-                         "is cleared (--clear-cache / pack build --clear-cache)."])
+        raise DebianUnpackFailed(result.stderr[-2000:], archive=archive.name)
 
 
 def relink_absolute(root: Path) -> int:
@@ -86,12 +84,11 @@ def search_paths(root: Path, arch: str) -> dict[str, list[Path]]:
 BUILD_ONLY = {"LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH"}
 
 
-def export_paths(layer: Layer, arch: str) -> list[str]:
-    """Write the layer's env files; returns the variables set."""
-    names = []
-    for var, dirs in search_paths(layer.path, arch).items():
+def search_path_env(root: Path, arch: str) -> LayerEnv:
+    """The layer's env: its directories prepended to the search paths that have one."""
+    env = LayerEnv()
+    for var, dirs in search_paths(root, arch).items():
         if dirs:
             scope = "build" if var in BUILD_ONLY else "all"
-            layer.prepend_path(var, os.pathsep.join(str(d) for d in dirs), scope=scope)
-            names.append(var)
-    return names
+            env = env.prepend_path(var, os.pathsep.join(str(d) for d in dirs), scope=scope)
+    return env

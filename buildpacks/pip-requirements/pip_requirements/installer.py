@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from seldon_detect.cnb.context import Context
-from seldon_detect.errors import UserError
+from seldon_detect.failures import UnknownInstaller
 
 INSTALLERS = ("pip", "uv")
 
@@ -15,10 +15,7 @@ def requirements_file(ctx: Context) -> str:
 def installer_name(ctx: Context) -> str:
     name = ctx.env("BP_PIP_INSTALLER", "pip").strip().lower() or "pip"
     if name not in INSTALLERS:
-        raise UserError(
-            f"Unknown BP_PIP_INSTALLER {name!r}",
+        raise UnknownInstaller(
             "The requirements can be installed with: " + ", ".join(INSTALLERS) + ".",
-            ["Unset BP_PIP_INSTALLER (pip is the default) or set it to uv."],
-            location="BP_PIP_INSTALLER",
-        )
+            location="BP_PIP_INSTALLER", name=name)
     return name

@@ -3,32 +3,44 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from seldon_detect.cnb import pexec
 from seldon_detect.cnb.context import BuildContext
-from seldon_detect.cnb.layers import Layers
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.metadata import LayerMetadata
 from seldon_detect.cnb.pip import PipRunner
+from seldon_detect.cnb.result import LayerResult
+from seldon_detect.cnb.reuse import LayersDir
 from seldon_detect.installfail import classify_install_failure
 from seldon_detect.scribe import Scribe
 
 UV_LAYER = "uv"
 UV_SPEC = "uv>=0.4,<1"
+UV_TYPES = LayerTypes(cache=True)
+
+
+@dataclass(frozen=True)
+class UvMetadata(LayerMetadata):
+    spec: str
+    target: str
 
 
 def install_with_uv(runner: PipRunner, args: Sequence[str], ctx: BuildContext, scribe: Scribe,
-                    python_version: str) -> None:
-    layers = Layers(ctx.layers_dir)
-    layer = layers.get(UV_LAYER, cache=True)
-    key = {"spec": UV_SPEC, "target": ctx.target.key()}
-    uv = layer.path / "bin" / "uv"
-    if layer.changes(key) or not uv.exists():
-        layer.reset()
-        runner.install(["--target", str(layer.path / "site"), "--no-deps", UV_SPEC],
+                    python_version: str) -> LayerResult:
+    """Install with uv; returns uv's own layer, to keep for the next build."""
+    layers = LayersDir(ctx.layers_dir)
+    key = UvMetadata(spec=UV_SPEC, target=ctx.target.key())
+    path = layers.layer_path(UV_LAYER)
+    uv = path / "bin" / "uv"
+    if not layers.reuse(UV_LAYER, key).reused or not uv.exists():
+        layers.fresh(UV_LAYER)
+        runner.install(["--target", str(path / "site"), "--no-deps", UV_SPEC],
                        "pip install uv", scribe, python_version)
-        (layer.path / "bin").mkdir()
-        (layer.path / "bin" / "uv").symlink_to(layer.path / "site" / "bin" / "uv")
+        (path / "bin").mkdir()
+        (path / "bin" / "uv").symlink_to(path / "site" / "bin" / "uv")
     with tempfile.TemporaryDirectory(prefix="seldon-uv-") as scratch:
         env = runner.env(Path(scratch))
         # uv reads its own variables; map the pip ones it does not understand
@@ -44,3 +56,4 @@ def install_with_uv(runner: PipRunner, args: Sequence[str], ctx: BuildContext, s
     if result.returncode != 0:
         raise classify_install_failure(result.output, result.returncode, "uv pip install",
                                        python_version)
+    return LayerResult(UV_LAYER, UV_TYPES, key)

@@ -11,20 +11,35 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
+from typing import Mapping
 
 from seldon_detect.cnb import pexec, pyenv
 from seldon_detect.cnb.context import BuildContext
-from seldon_detect.cnb.layers import Layers
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.metadata import LayerMetadata, flat, labelled
 from seldon_detect.cnb.pip import REPRODUCIBLE_EPOCH
 from seldon_detect.cnb.plan import merged, read_buildpack_plan
-from seldon_detect.errors import UserError
+from seldon_detect.cnb.result import BuildResult, LayerResult
+from seldon_detect.cnb.reuse import LayersDir
+from seldon_detect.failures import ProvidedPythonDoesNotRun, VenvFailed
 from seldon_detect.pyversion import find_python_hint
 from seldon_detect.scribe import Scribe
 
 LAYER = "venv"
 
 
-def build(ctx: BuildContext, scribe: Scribe) -> None:
+@dataclass(frozen=True)
+class VenvMetadata(LayerMetadata):
+    #: `<version> <interpreter path>`
+    python: str = labelled("the interpreter")
+    target: str
+    buildpack: str
+    #: what each requirer of `python-env` declared in the build plan
+    inputs: Mapping[str, str] = flat("input-")
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     requested = merged(read_buildpack_plan(ctx.plan_path), pyenv.PLAN_NAME)
     interpreter, version = _interpreter()
@@ -32,36 +47,31 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     if hint and not hint.matches(version):
         scribe.warn(f"{hint.source} asks for Python {hint.version}; {version} is used "
                     "(add seldon/cpython before this buildpack to get the one asked for).")
-    key = {
-        "python": f"{version} {interpreter}",
-        "target": ctx.target.key(),
-        "buildpack": ctx.buildpack.version,
-        **{f"input-{k}": str(v) for k, v in sorted(requested.items())},
-    }
-    layers = Layers(ctx.layers_dir)
-    layer = layers.get(LAYER, launch=True, build=True, cache=True)
-    reasons = layer.changes(key)
-    if "python changed" in reasons:
-        reasons[reasons.index("python changed")] = (
-            f"the interpreter changed from {layer.previous.get('python')} to {key['python']}")
-    if not reasons:
+    key = VenvMetadata(
+        python=f"{version} {interpreter}",
+        target=ctx.target.key(),
+        buildpack=ctx.buildpack.version,
+        inputs={k: str(v) for k, v in requested.items()},
+    )
+    layers = LayersDir(ctx.layers_dir)
+    reuse = layers.reuse(LAYER, key)
+    if reuse.reused:
         scribe.info("Reusing the Python environment: nothing it depends on changed")
     else:
-        scribe.info("Creating the Python environment: " + ", ".join(reasons))
-        layer.reset()
+        scribe.info("Creating the Python environment: " + ", ".join(reuse.reasons))
+        path = layers.fresh(LAYER)
         with scribe.step(f"{interpreter} -m venv ({version})"):
             # pip's own .pyc files from ensurepip, hash-based like everything else
             epoch = os.environ.get("SOURCE_DATE_EPOCH", REPRODUCIBLE_EPOCH)
-            result = pexec.run([interpreter, "-m", "venv", str(layer.path)], scribe,
+            result = pexec.run([interpreter, "-m", "venv", str(path)], scribe,
                                env=pexec.clean_env({"SOURCE_DATE_EPOCH": epoch}))
         if result.returncode != 0:
-            raise UserError(
-                "Cannot create a virtual environment", result.output,
-                ["The build image needs python3-venv (Debian) for python3 -m venv."],
-            )
-    pyenv.announce(layers, layer, layer.path, reused=not reasons)
-    layer.default_env("VIRTUAL_ENV", str(layer.path), scope="launch")
-    layer.commit(key)
+            raise VenvFailed(result.output)
+    prefix = layers.layer_path(LAYER)
+    env, state = pyenv.provided(prefix, reused=reuse.reused)
+    env = env.default("VIRTUAL_ENV", str(prefix), scope="launch")
+    venv = LayerResult(LAYER, LayerTypes(launch=True, build=True, cache=True), key, env)
+    return BuildResult(layers=(venv, state))
 
 
 def _interpreter() -> tuple[str, str]:
@@ -73,7 +83,5 @@ def _interpreter() -> tuple[str, str]:
         [provided, "-I", "-c", "import platform; print(platform.python_version())"],
         capture_output=True, text=True)
     if out.returncode != 0:
-        raise UserError("The provided Python does not run", out.stderr[-2000:],
-                        ["Rebuild without the cache (the interpreter layer may be damaged)."],
-                        location=pyenv.INTERPRETER_ENV)
+        raise ProvidedPythonDoesNotRun(out.stderr[-2000:], location=pyenv.INTERPRETER_ENV)
     return provided, out.stdout.strip()

@@ -13,10 +13,9 @@ from runtime.wheels import runtime_wheel, wheel_dir
 from seldon_detect.app import S2I_ENV_FILE
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
-from seldon_detect.cnb.launch import write_launch
-from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.pip import PipRunner, index_settings
-from seldon_detect.cnb.sbom import EXTENSION, cyclonedx, installed_components
+from seldon_detect.cnb.result import BuildResult
+from seldon_detect.cnb.sbom import cyclonedx, installed_components
 from seldon_detect.envfile import parse_env_file, remove_keys
 from seldon_detect.errors import UserError
 from seldon_detect.indexes import IndexSettings
@@ -52,7 +51,7 @@ def _install_runtime(ctx: BuildContext, s2i_env: list, env: pyenv.PythonEnv, whe
     online.install([str(wheel)], "pip install seldon-runtime", scribe, version)
 
 
-def build(ctx: BuildContext, scribe: Scribe) -> None:
+def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     env = pyenv.current()
     env_path = ctx.app_dir / S2I_ENV_FILE
@@ -76,8 +75,6 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
             scribe.info(f"Removed build-only keys from {S2I_ENV_FILE} in the image: "
                         + ", ".join(removed))
 
-    layers = Layers(ctx.layers_dir)
-    write_launch(layers, processes())
     scribe.info("Processes: " + ", ".join(p.type for p in processes()) + " (default: web)")
-    sbom = cyclonedx(components, config.model_name)
-    (ctx.layers_dir / f"launch.sbom.{EXTENSION}").write_text(sbom, encoding="utf-8")
+    return BuildResult(processes=tuple(processes()),
+                       launch_sbom=cyclonedx(components, config.model_name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seldon_detect.digests import digest_dir
-from seldon_detect.errors import UserError
+from seldon_detect.failures import RuntimeBuildpackIncomplete
 
 
 def wheel_dir(buildpack_dir: Path) -> Path:
@@ -15,12 +15,9 @@ def wheel_dir(buildpack_dir: Path) -> Path:
 def runtime_wheel(buildpack_dir: Path) -> Path:
     found = sorted(wheel_dir(buildpack_dir).glob("seldon_runtime-*.whl"))
     if len(found) != 1:
-        raise UserError(
-            "The seldon/runtime buildpack is incomplete",
+        raise RuntimeBuildpackIncomplete(
             f"Expected one seldon_runtime wheel in {wheel_dir(buildpack_dir)}, found "
-            f"{len(found)}.",
-            ["Package the buildpacks with `make buildpacks` (it builds and vendors the wheel)."],
-        )
+            f"{len(found)}.")
     return found[0]
 
 

@@ -7,10 +7,14 @@ credentials) are left to the installing buildpacks and never written here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from seldon_detect.app import S2I_ENV_FILE
 from seldon_detect.cnb.context import BuildContext
-from seldon_detect.cnb.launch import write_launch
-from seldon_detect.cnb.layers import Layers
+from seldon_detect.cnb.env import LayerEnv
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.metadata import LayerMetadata
+from seldon_detect.cnb.result import BuildResult, LayerResult
 from seldon_detect.envfile import parse_env_file
 from seldon_detect.imagemeta import FILE as METADATA_FILE
 from seldon_detect.imagemeta import image_labels
@@ -21,7 +25,15 @@ from seldon_detect.scribe import Scribe
 LAYER = "config"
 
 
-def build(ctx: BuildContext, scribe: Scribe) -> None:
+@dataclass(frozen=True)
+class ConfigMetadata(LayerMetadata):
+    """Recorded for the image's layer labels; the layer is written anew every build."""
+
+    model_name: str
+    service_type: str
+
+
+def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     env_path = ctx.app_dir / S2I_ENV_FILE
     entries = parse_env_file(env_path, str(S2I_ENV_FILE)) if env_path.is_file() else []
@@ -31,17 +43,17 @@ def build(ctx: BuildContext, scribe: Scribe) -> None:
     for warning in [*config.warnings, *script_warnings(ctx.app_dir)]:
         scribe.warn(warning)
 
-    layers = Layers(ctx.layers_dir)
-    layer = layers.get(LAYER, launch=True).reset()
+    env = LayerEnv()
     for key, value in config.launch_env.items():
-        layer.default_env(key, value, scope="launch")
+        env = env.default(key, value, scope="launch")
         scribe.detail(f"default env {key}")
     scribe.info("runtime defaults: " + ", ".join(config.launch_env))
-    layer.commit({"model-name": config.model_name, "service-type": config.service_type})
     labels = image_labels(ctx.app_dir)
     if labels:
         scribe.info(f"image labels from {METADATA_FILE}: " + ", ".join(labels))
-    write_launch(layers, [], labels={
+    layer = LayerResult(LAYER, LayerTypes(launch=True),
+                        ConfigMetadata(config.model_name, config.service_type), env)
+    return BuildResult(layers=(layer,), labels={
         **labels,
         "io.seldon.model.name": config.model_name,
         "io.seldon.model.service-type": config.service_type,

@@ -12,22 +12,25 @@ from seldon_detect.app import S2I_ENV_FILE
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.pip import PipRunner, index_settings
+from seldon_detect.cnb.result import BuildResult
 from seldon_detect.envfile import parse_env_file
 from seldon_detect.project import find_project
 from seldon_detect.scribe import Scribe
 
 
-def build(ctx: BuildContext, scribe: Scribe) -> None:
+def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
+    """Installs into the environment's layer (another buildpack's): no layer of its own."""
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     project = find_project(ctx.app_dir)
     assert project is not None
     env = pyenv.current()
     if env.reused:
         scribe.info(f"Reusing the installed project: {project.kind} files are unchanged")
-        return
+        return BuildResult()
     env_file = ctx.app_dir / S2I_ENV_FILE
     s2i_env = parse_env_file(env_file, str(S2I_ENV_FILE)) if env_file.is_file() else []
     settings = index_settings(ctx, s2i_env)
     runner = PipRunner(env.python, settings, ctx.bindings)
     with scribe.step(f"pip install -e . ({project.kind})"):
         runner.install(["-e", "."], "pip install -e .", scribe, env.version(), cwd=ctx.app_dir)
+    return BuildResult()

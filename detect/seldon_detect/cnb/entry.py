@@ -1,6 +1,7 @@
 """Entry points of `bin/detect` and `bin/build`: exit codes and error printing.
 
-Detect: 0 pass, 100 does not apply, other = error. Build: 0 or failure.
+Detect: 0 pass, 100 does not apply, other = error. Build: 0 or failure; the
+`BuildResult` that `build()` returns is written here, after it returned.
 A `UserError` is printed once (redacted, no traceback) to stderr.
 """
 
@@ -16,6 +17,7 @@ from seldon_detect.cnb.context import (
     build_context,
     detect_context,
 )
+from seldon_detect.cnb.result import BuildResult, write_result
 from seldon_detect.errors import UserError
 from seldon_detect.scribe import Scribe, redact
 
@@ -36,7 +38,12 @@ def _run(
 ) -> int:
     scribe = Scribe(stream=sys.stdout)
     try:
-        fn(make(argv), scribe)
+        ctx = make(argv)
+        result = fn(ctx, scribe)
+        if isinstance(ctx, BuildContext):
+            if not isinstance(result, BuildResult):
+                raise TypeError(f"build() returned {result!r}, not a BuildResult")
+            write_result(ctx.layers_dir, result)
         return 0
     except DetectFailed as reason:
         if str(reason):

@@ -1,17 +1,16 @@
-"""`launch.toml`: the processes of the image (Buildpack API 0.9+: no shell, array commands)."""
+"""`launch.toml`: the processes and labels of the image (Buildpack API 0.9+: no shell, array
+commands)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from seldon_detect.cnb.layers import Layers
+from typing import Any, Mapping, Sequence
 
 _TYPE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Process:
     type: str
     #: the executable and the arguments that are always passed
@@ -29,8 +28,8 @@ class Process:
         return out
 
 
-def write_launch(layers: Layers, processes: list[Process],
-                 labels: dict[str, str] | None = None) -> None:
+def launch_toml(processes: Sequence[Process], labels: Mapping[str, str]) -> dict[str, Any]:
+    """The `launch.toml` table; invalid process lists are a bug of the buildpack (ValueError)."""
     if sum(p.default for p in processes) > 1:
         raise ValueError("at most one process may be the default")
     types = [p.type for p in processes]
@@ -40,4 +39,4 @@ def write_launch(layers: Layers, processes: list[Process],
     if labels:
         data["labels"] = [{"key": k, "value": v} for k, v in sorted(labels.items())]
     data["processes"] = [p.to_toml() for p in processes]
-    layers.write_toml("launch.toml", data)
+    return data

@@ -1,125 +1,91 @@
-"""Layers: directories under `$CNB_LAYERS_DIR` with a `<name>.toml` of `[types]` and `[metadata]`.
+"""Layers: directories under a buildpack's layers dir, each with a `<name>.toml` of
+`[types]` and `[metadata]`.
 
-The lifecycle restores only `[metadata]` (never `[types]`), so every build
-must write the types again; `Layer.commit()` always does. Reuse is decided by
-comparing the restored metadata with the metadata a fresh build would write.
+One type for both sides of the contract: buildpacks read what the restorer
+left (metadata only: the lifecycle never restores `[types]`, so every build
+declares them again) and the platform's lifecycle reads what buildpacks wrote.
+Standard library only, like `tomlfile`.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from seldon_detect import tomlfile
-from seldon_detect.tomlfile import dumps
 
-_FORBIDDEN = {"build", "launch", "store"}
+#: names in a buildpack's layers dir that are not layers
+RESERVED = ("launch", "build", "store")
 
 
-@dataclass
-class Layer:
-    name: str
-    path: Path
+class LayerTomlError(ValueError):
+    """A `<layer>.toml` that is not valid TOML or puts the types outside `[types]`."""
+
+
+@dataclass(frozen=True)
+class LayerTypes:
     launch: bool = False
     build: bool = False
     cache: bool = False
-    #: metadata restored from the previous build (empty when nothing was restored)
-    previous: dict[str, Any] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ignored(self) -> bool:
+        """No type at all: the lifecycle sets the layer aside (`<name>.ignore`)."""
+        return not (self.launch or self.build or self.cache)
+
+    def to_toml(self) -> dict[str, bool]:
+        return {"launch": self.launch, "build": self.build, "cache": self.cache}
+
+    @classmethod
+    def from_toml(cls, table: Mapping[str, Any]) -> LayerTypes:
+        return cls(**{k: bool(table.get(k, False)) for k in ("launch", "build", "cache")})
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    #: `<layers dir>/<name>`; it may be absent (metadata-only layers)
+    path: Path
+    types: LayerTypes = LayerTypes()
+    #: the `[metadata]` table as written (no schema on this side)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def toml_path(self) -> Path:
         return self.path.with_name(self.name + ".toml")
 
-    def changes(self, wanted: dict[str, Any], recorded: tuple[str, ...] = ()) -> list[str]:
-        """Why the restored layer cannot be reused for `wanted` (empty list: reusable).
-
-        Keys in `recorded` describe what the layer holds rather than what made it, and
-        are not compared."""
-        if not self.previous:
-            return ["no previous layer"]
-        if not self.path.is_dir():
-            return ["layer contents were not restored"]
-        reasons = []
-        for key in sorted((set(wanted) | set(self.previous)) - set(recorded)):
-            if wanted.get(key) != self.previous.get(key):
-                reasons.append(f"{key} changed")
-        return reasons
-
-    def reset(self) -> Layer:
-        """Empty the layer directory and forget restored metadata."""
-        if self.path.exists():
-            shutil.rmtree(self.path)
-        self.path.mkdir(parents=True)
-        self.previous = {}
-        return self
-
-    def keep(self) -> None:
-        """Carry a restored layer into this build unchanged (its types must be declared again,
-        or the lifecycle drops it); nothing happens when nothing was restored."""
-        if self.previous and self.path.is_dir():
-            self.commit(self.previous)
-
-    def commit(self, metadata: dict[str, Any] | None = None) -> None:
-        """Write `<name>.toml` atomically with `[types]` and `[metadata]`."""
-        if metadata is not None:
-            self.metadata = metadata
-        data = {
-            "types": {"launch": self.launch, "build": self.build, "cache": self.cache},
-            "metadata": self.metadata,
-        }
-        _atomic_write(self.toml_path, dumps(data))
-
-    # env files: exact bytes, never a trailing newline
-
-    def _env_dir(self, scope: str, process: str | None) -> Path:
-        base = {"all": "env", "build": "env.build", "launch": "env.launch"}[scope]
-        path = self.path / base / process if process else self.path / base
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def default_env(self, name: str, value: str, scope: str = "launch",
-                    process: str | None = None) -> None:
-        (self._env_dir(scope, process) / f"{name}.default").write_bytes(value.encode())
-
-    def override_env(self, name: str, value: str, scope: str = "all",
-                     process: str | None = None) -> None:
-        (self._env_dir(scope, process) / f"{name}.override").write_bytes(value.encode())
-
-    def prepend_path(self, name: str, value: str, scope: str = "all", delim: str = os.pathsep,
-                     process: str | None = None) -> None:
-        d = self._env_dir(scope, process)
-        (d / f"{name}.prepend").write_bytes(value.encode())
-        (d / f"{name}.delim").write_bytes(delim.encode())
+    @property
+    def has_contents(self) -> bool:
+        return self.path.is_dir()
 
 
-class Layers:
-    """The buildpack's own `$CNB_LAYERS_DIR`."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def get(self, name: str, *, launch: bool = False, build: bool = False,
-            cache: bool = False) -> Layer:
-        if name in _FORBIDDEN or "." in name or "/" in name or not name:
-            raise ValueError(f"invalid layer name {name!r}")
-        layer = Layer(name, self.path / name, launch, build, cache)
-        if layer.toml_path.is_file():
-            layer.previous = dict(tomlfile.load_path(layer.toml_path).get("metadata") or {})
-        return layer
-
-    def write_toml(self, filename: str, data: dict[str, Any]) -> None:
-        _atomic_write(self.path / filename, dumps(data))
+def check_name(name: str) -> str:
+    if name in RESERVED or "." in name or "/" in name or not name:
+        raise ValueError(f"invalid layer name {name!r}")
+    return name
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+def read_layer(layers_dir: Path, name: str) -> Layer:
+    """`<name>.toml` of `layers_dir` (absent: no types, no metadata)."""
+    toml_path = layers_dir / f"{name}.toml"
+    try:
+        data = tomlfile.read(toml_path)
+    except tomlfile.TOMLDecodeError as err:
+        raise LayerTomlError(f"{toml_path}: invalid TOML: {err}") from err
+    misplaced = [k for k in ("launch", "build", "cache") if k in data]
+    if misplaced:
+        raise LayerTomlError(f"{toml_path}: {', '.join(misplaced)} should be in the [types] table")
+    return Layer(name, layers_dir / name, LayerTypes.from_toml(data.get("types") or {}),
+                 dict(data.get("metadata") or {}))
+
+
+def layer_names(layers_dir: Path) -> list[str]:
+    """Names of the layers that have a `<name>.toml`, sorted."""
+    return sorted(p.name[: -len(".toml")] for p in layers_dir.glob("*.toml")
+                  if not p.name.startswith(".") and p.name[: -len(".toml")] not in RESERVED)
+
+
+def read_layers(layers_dir: Path) -> list[Layer]:
+    """Every layer of `layers_dir`, sorted by name."""
+    return [read_layer(layers_dir, name) for name in layer_names(layers_dir)]

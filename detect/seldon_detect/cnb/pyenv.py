@@ -22,8 +22,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from seldon_detect.cnb.layers import Layer, Layers
-from seldon_detect.errors import UserError
+from seldon_detect.cnb.env import LayerEnv
+from seldon_detect.cnb.layers import LayerTypes
+from seldon_detect.cnb.result import LayerResult
+from seldon_detect.failures import NoPythonEnvironment
 
 PLAN_NAME = "python-env"
 INTERPRETER_PLAN = "python"
@@ -51,27 +53,23 @@ class PythonEnv:
         return out.stdout.strip()
 
 
-def announce(layers: Layers, layer: Layer, prefix: Path, reused: bool) -> None:
-    """Called by the provider: publish the environment to later buildpacks.
+def provided(prefix: Path, reused: bool) -> tuple[LayerEnv, LayerResult]:
+    """Called by the provider: how it publishes the environment to later buildpacks.
 
-    The prefix lives in the environment's own layer; the state changes from
-    build to build, so it goes into a build-only layer that is never exported.
+    The build env of the environment's own layer (its prefix), and a build-only
+    layer for the state: that changes from build to build, so it stays out of
+    the launch layer and is never exported.
     """
-    layer.override_env(ENV_PREFIX, str(prefix), scope="build")
-    state = layers.get(STATE_LAYER, build=True).reset()
-    state.override_env(ENV_STATE, "reused" if reused else "fresh", scope="build")
-    state.commit({})
+    state = LayerEnv().override(ENV_STATE, "reused" if reused else "fresh", scope="build")
+    return (LayerEnv().override(ENV_PREFIX, str(prefix), scope="build"),
+            LayerResult(STATE_LAYER, LayerTypes(build=True), env=state))
 
 
 def current() -> PythonEnv:
     """Called by requirers: the environment an earlier buildpack provided."""
     prefix = os.environ.get(ENV_PREFIX)
     if not prefix or not (Path(prefix) / "bin" / "python").exists():
-        raise UserError(
-            "No Python environment to install into",
+        raise NoPythonEnvironment(
             f"{ENV_PREFIX} is not set by an earlier buildpack; seldon/python-venv or "
-            "seldon/conda-environment must run before this buildpack.",
-            ["Use the builder's order, or list seldon/python-venv before this buildpack in "
-             "project.toml / --buildpack."],
-        )
+            "seldon/conda-environment must run before this buildpack.")
     return PythonEnv(Path(prefix), os.environ.get(ENV_STATE) == "reused")

@@ -115,7 +115,7 @@ def export(
         prev_layers = (prev_bps.get(bp["id"]) or {}).get("layers", {})
         layer_labels: dict[str, Any] = {}
         for layer in read_layers(layers_dir / esc):
-            if not layer.launch:
+            if not layer.types.launch:
                 continue
             name = f"{bp['id']}:{layer.name}"
             created_by = f"Layer: '{layer.name}', Created by buildpack: {bp['id']}@{bp['version']}"
@@ -143,7 +143,7 @@ def export(
             layer_labels[layer.name] = {
                 "sha": sha,
                 "data": layer.metadata,
-                **layer.types(),
+                **layer.types.to_toml(),
             }
         entry: dict[str, Any] = {"key": bp["id"], "version": bp["version"], "layers": layer_labels}
         store = tomlfile.read(layers_dir / esc / "store.toml").get("metadata")
@@ -244,7 +244,7 @@ def launcher_entries() -> list[Entry]:
 
 
 def _reuse(name: str, layer: Layer, prev: dict, sizes: dict[str, int], descriptors, reports) -> str:
-    if layer.cache:
+    if layer.types.cache:
         raise ExportError(f"layer {name} has cache = true but no contents")
     sha = prev.get("sha")
     if not sha or sha not in sizes:

@@ -18,6 +18,7 @@ SHARED = (
     "seldon_detect/tomlfile.py",
     "seldon_detect/cnb/__init__.py",
     "seldon_detect/cnb/ids.py",
+    "seldon_detect/cnb/layers.py",
 )
 
 

@@ -54,7 +54,7 @@ def build(paths: Paths, environ: Mapping[str, str], log: Callable[[str], None] =
         plan_path.unlink()
         layers = set_aside_ignored(bp_dir, read_layers(bp_dir))
         for layer in layers:
-            if layer.build:
+            if layer.types.build:
                 add_build_layer(shared, layer)
         met |= _met_names(bp, bp_dir, bp_plan)
         launch.add(
@@ -144,8 +144,8 @@ def _collect_sboms(paths: Paths, bp: Buildpack, bp_dir: Path, layers: list[Layer
     targets: list[tuple[Path, str, Path]] = []
     for layer in layers:
         for path, ext in sbom_files(bp_dir, layer.name):
-            kinds = ["launch"] if layer.launch else ["build"]
-            if layer.cache:
+            kinds = ["launch"] if layer.types.launch else ["build"]
+            if layer.types.cache:
                 kinds.append("cache")
             targets += [(path, ext, paths.layers / "sbom" / k / esc / layer.name) for k in kinds]
     for kind in ("launch", "build"):

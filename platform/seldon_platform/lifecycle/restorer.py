@@ -60,10 +60,10 @@ def _restore_cached(
     for toml_path in sorted(cache_bp.glob("*.toml")):
         name = toml_path.name[: -len(".toml")]
         layer = read_layer(cache_bp, name)
-        if not layer.cache or not layer.has_contents:
+        if not layer.types.cache or not layer.has_contents:
             continue
         sha = (digests.get(name) or {}).get("sha", "")
-        if layer.launch and name in prev_layers and prev_layers[name].get("sha") != sha:
+        if layer.types.launch and name in prev_layers and prev_layers[name].get("sha") != sha:
             log(f"Not restoring {bp_dir.name}/{name}: the cache does not match the previous image")
             continue
         _copy_tree(layer.path, bp_dir / name)

@@ -1,8 +1,8 @@
-"""The buildpack library: TOML writing, layers, env files, plans, launch.toml, bindings."""
+"""The buildpack library: TOML writing, plans, bindings, context, pip settings.
+
+Layers, env, metadata and the build result: `test_cnb_result.py`."""
 
 from __future__ import annotations
-
-import pytest
 
 try:
     import tomllib
@@ -11,8 +11,6 @@ except ModuleNotFoundError:  # pragma: no cover
 
 from seldon_detect.cnb.bindings import bindings_of_type, read_bindings
 from seldon_detect.cnb.context import build_context, current_target
-from seldon_detect.cnb.launch import Process, write_launch
-from seldon_detect.cnb.layers import Layers
 from seldon_detect.cnb.plan import PlanOption, Requirement, merged, read_buildpack_plan, write_plan
 from seldon_detect.tomlfile import dumps
 
@@ -29,42 +27,6 @@ def test_toml_round_trip_with_awkward_values():
     back = tomllib.loads(dumps(data))
     data.pop("skip")
     assert back == data
-
-
-def test_layer_commit_always_writes_types(tmp_path):
-    layers = Layers(tmp_path)
-    layer = layers.get("deps", launch=True, cache=True).reset()
-    layer.commit({"key": "1"})
-    written = tomllib.loads((tmp_path / "deps.toml").read_text())
-    assert written == {"types": {"launch": True, "build": False, "cache": True},
-                       "metadata": {"key": "1"}}
-    # what the restorer leaves: metadata only
-    (tmp_path / "deps.toml").write_text(dumps({"metadata": {"key": "1"}}))
-    again = layers.get("deps", launch=True, cache=True)
-    assert again.changes({"key": "1"}) == []
-    assert again.changes({"key": "2"}) == ["key changed"]
-    (tmp_path / "deps").rmdir()
-    assert again.changes({"key": "1"}) == ["layer contents were not restored"]
-    assert layers.get("fresh").changes({"key": "1"}) == ["no previous layer"]
-
-
-@pytest.mark.parametrize("name", ["launch", "build", "store", "a.b", ""])
-def test_invalid_layer_names(tmp_path, name):
-    with pytest.raises(ValueError):
-        Layers(tmp_path).get(name)
-
-
-def test_env_files_are_exact_bytes(tmp_path):
-    layer = Layers(tmp_path).get("env", launch=True).reset()
-    layer.default_env("MODEL_NAME", "MyModel")
-    layer.override_env("SELDON_X", "1", scope="build")
-    layer.prepend_path("PYTHONPATH", "/x")
-    layer.default_env("PORT", "9000", process="web")
-    assert (tmp_path / "env/env.launch/MODEL_NAME.default").read_bytes() == b"MyModel"
-    assert (tmp_path / "env/env.build/SELDON_X.override").read_bytes() == b"1"
-    assert (tmp_path / "env/env/PYTHONPATH.prepend").read_bytes() == b"/x"
-    assert (tmp_path / "env/env/PYTHONPATH.delim").read_bytes() == b":"
-    assert (tmp_path / "env/env.launch/web/PORT.default").read_bytes() == b"9000"
 
 
 def test_plan_write_and_merge(tmp_path):
@@ -87,23 +49,6 @@ def test_plan_write_and_merge(tmp_path):
     ]}))
     entries = read_buildpack_plan(bp_plan)
     assert merged(entries, "python-env") == {"a": "1", "b": "2", "launch": True}
-
-
-def test_launch_toml(tmp_path):
-    layers = Layers(tmp_path)
-    write_launch(layers, [Process("web", ["seldon-runtime"], default=True),
-                          Process("rest", ["seldon-runtime", "--grpc-workers", "0"],
-                                  working_dir="/workspace")], labels={"k": "v"})
-    data = tomllib.loads((tmp_path / "launch.toml").read_text())
-    assert data["labels"] == [{"key": "k", "value": "v"}]
-    assert data["processes"][0] == {"type": "web", "command": ["seldon-runtime"], "args": [],
-                                    "default": True}
-    assert data["processes"][1]["working-dir"] == "/workspace"
-    with pytest.raises(ValueError):
-        write_launch(layers, [Process("a", ["x"], default=True), Process("b", ["y"],
-                                                                          default=True)])
-    with pytest.raises(ValueError):
-        write_launch(layers, [Process("bad type", ["x"])])
 
 
 def test_bindings_both_forms(tmp_path):
@@ -163,18 +108,6 @@ def test_pip_env_from_bindings_and_settings(tmp_path, monkeypatch):
     assert env["PIP_NO_CACHE_DIR"] == "1" and "PYTHONPATH" not in env
     bundle = (tmp_path / "ca-bundle.crt").read_bytes()
     assert env["PIP_CERT"] == str(tmp_path / "ca-bundle.crt") and bundle.endswith(b"CORP-CA")
-
-
-def test_keep_redeclares_a_restored_layer(tmp_path):
-    layers = Layers(tmp_path)
-    layers.get("never-built", cache=True).keep()
-    assert not (tmp_path / "never-built.toml").exists()
-    (tmp_path / "pip-cache").mkdir()
-    (tmp_path / "pip-cache.toml").write_text(dumps({"metadata": {"python": "3.11.2"}}))
-    layers.get("pip-cache", cache=True).keep()
-    assert tomllib.loads((tmp_path / "pip-cache.toml").read_text()) == {
-        "types": {"launch": False, "build": False, "cache": True},
-        "metadata": {"python": "3.11.2"}}
 
 
 def test_installers_get_the_system_ca_bundle_without_a_binding(tmp_path, monkeypatch):

@@ -59,5 +59,5 @@ def test_a_module_seldon_core_brought_along_names_its_package():
     # Seldon's LightGBMServer imports yaml without listing it: the s2i image had PyYAML
     err = classify_import_failure("ModuleNotFoundError: No module named 'yaml'", "LightGBMServer")
     assert err.title == "The model LightGBMServer cannot be imported: module 'yaml' is missing"
-    assert err.fix == ["Add PyYAML to requirements.txt: the s2i builder image had it because "
+    assert list(err.fix) == ["Add PyYAML to requirements.txt: the s2i builder image had it because "
                        "seldon-core depends on it, and this image does not install seldon-core."]

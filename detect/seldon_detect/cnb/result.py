@@ -1,0 +1,104 @@
+"""What a buildpack's `build()` returns, and the files the entry point writes from it.
+
+`build()` fills layer directories (installers need them) but writes no CNB
+file: the layers it keeps (types, typed metadata, env, SBOM), the launch
+processes, image labels and the launch SBOM come back as a `BuildResult`.
+`write_result` then writes every `<layer>.toml`, replaces each layer's env
+directories whole, writes `launch.toml` and the SBOM files, and drops the
+restored layers the result does not name, so none is kept by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from seldon_detect.cnb.env import LayerEnv, write_env_dirs
+from seldon_detect.cnb.launch import Process, launch_toml
+from seldon_detect.cnb.layers import LayerTypes, check_name, layer_names
+from seldon_detect.cnb.metadata import LayerMetadata, NoMetadata
+from seldon_detect.cnb.sbom import EXTENSION
+from seldon_detect.tomlfile import dumps
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    name: str
+    types: LayerTypes
+    metadata: LayerMetadata = NoMetadata()
+    env: LayerEnv = LayerEnv()
+    #: CycloneDX JSON of what the layer holds
+    sbom: str | None = None
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    layers: tuple[LayerResult, ...] = ()
+    processes: tuple[Process, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    #: CycloneDX JSON of the launch image as a whole
+    launch_sbom: str | None = None
+
+    def __post_init__(self) -> None:
+        names = [layer.name for layer in self.layers]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a layer is named twice: {names}")
+        launch_toml(self.processes, self.labels)
+
+    def layer(self, name: str) -> LayerResult | None:
+        return next((layer for layer in self.layers if layer.name == name), None)
+
+
+def write_result(layers_dir: Path, result: BuildResult) -> None:
+    """Write the CNB files of `result` into the buildpack's layers dir."""
+    layers_dir.mkdir(parents=True, exist_ok=True)
+    named = {layer.name for layer in result.layers}
+    for name in layer_names(layers_dir):
+        if name not in named:
+            _drop(layers_dir, name)
+    for layer in result.layers:
+        path = layers_dir / layer.name
+        path.mkdir(parents=True, exist_ok=True)
+        write_env_dirs(path, layer.env)
+        _write_if_changed(layers_dir / f"{layer.name}.toml", dumps(
+            {"types": layer.types.to_toml(), "metadata": layer.metadata.to_toml()}))
+        _write_sbom(layers_dir, layer.name, layer.sbom)
+    if result.processes or result.labels:
+        _write_if_changed(layers_dir / "launch.toml",
+                          dumps(launch_toml(result.processes, result.labels)))
+    _write_sbom(layers_dir, "launch", result.launch_sbom)
+
+
+def _drop(layers_dir: Path, name: str) -> None:
+    (layers_dir / f"{name}.toml").unlink()
+    if (layers_dir / name).is_dir():
+        shutil.rmtree(layers_dir / name)
+    for sbom in layers_dir.glob(f"{name}.sbom.*"):
+        sbom.unlink()
+
+
+def _write_sbom(layers_dir: Path, name: str, sbom: str | None) -> None:
+    path = layers_dir / f"{name}.sbom.{EXTENSION}"
+    for other in layers_dir.glob(f"{name}.sbom.*"):
+        if other != path or sbom is None:
+            other.unlink()
+    if sbom is not None:
+        _write_if_changed(path, sbom)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Atomic, and only when the bytes differ."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)

@@ -1,0 +1,211 @@
+"""Layers, env, typed metadata and the build result the entry point writes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover
+    import tomli as tomllib
+
+from seldon_detect.cnb.env import LayerEnv, write_env_dirs
+from seldon_detect.cnb.launch import Process
+from seldon_detect.cnb.layers import LayerTomlError, LayerTypes, read_layer, read_layers
+from seldon_detect.cnb.metadata import LayerMetadata, contents, flat, labelled
+from seldon_detect.cnb.result import BuildResult, LayerResult, write_result
+from seldon_detect.cnb.reuse import LayersDir
+from seldon_detect.tomlfile import dumps
+
+CACHE = LayerTypes(cache=True)
+
+
+@dataclass(frozen=True)
+class DepsMetadata(LayerMetadata):
+    python: str = labelled("the interpreter")
+    packages: tuple[str, ...] = ()
+    inputs: Mapping[str, str] = flat("input-")
+    installed: tuple[str, ...] = contents()
+
+
+def _restore(layers_dir, name, metadata, contents=True):
+    """What the restorer leaves: metadata without [types], the directory for cached layers."""
+    (layers_dir / f"{name}.toml").write_text(dumps({"metadata": metadata}))
+    if contents:
+        (layers_dir / name).mkdir(exist_ok=True)
+
+
+def _toml(path):
+    return tomllib.loads(path.read_text())
+
+
+def test_metadata_round_trips_through_the_toml_table():
+    meta = DepsMetadata("3.11.2 /usr/bin/python3", ("a", "b"), {"requirements": "sha256:1"},
+                        ("a 1.0",))
+    table = meta.to_toml()
+    assert table == {"python": "3.11.2 /usr/bin/python3", "packages": ["a", "b"],
+                     "input-requirements": "sha256:1", "installed": ["a 1.0"]}
+    assert DepsMetadata.from_toml(tomllib.loads(dumps(table))) == meta
+
+
+@dataclass(frozen=True)
+class ToolMetadata(LayerMetadata):
+    versions: Mapping[str, str]
+    count: int = 0
+    pinned: bool = False
+
+
+def test_tables_numbers_and_flags_round_trip():
+    meta = ToolMetadata({"uv": "0.4.1", "pip": "24.0"}, 2, True)
+    assert meta.to_toml() == {"versions": {"pip": "24.0", "uv": "0.4.1"}, "count": 2,
+                              "pinned": True}
+    assert ToolMetadata.from_toml(tomllib.loads(dumps(meta.to_toml()))) == meta
+    assert ToolMetadata({"uv": "0.5.0"}).changes_from(meta) == [
+        "versions changed from {pip: 24.0, uv: 0.4.1} to {uv: 0.5.0}",
+        "count changed from 2 to 0", "pinned changed from True to False"]
+
+
+def test_every_input_field_is_compared_and_named_in_the_reason():
+    old = DepsMetadata("3.11.2 /a", ("a",), {"requirements": "1", "project": "p"}, ("x 1",))
+    new = DepsMetadata("3.12.1 /a", ("a",), {"requirements": "2"}, ("y 2",))
+    assert new.changes_from(old) == [
+        "the interpreter changed from 3.11.2 /a to 3.12.1 /a",
+        "input-project changed from p to (none)",
+        "input-requirements changed from 1 to 2",
+    ]
+    # a contents field records what the layer holds: it never forces a rebuild
+    assert DepsMetadata("3.11.2 /a", ("a",), {}, ("z 3",)).changes_from(
+        DepsMetadata("3.11.2 /a", ("a",), {}, ())) == []
+
+
+def test_reuse_decision_and_its_reasons(tmp_path):
+    layers = LayersDir(tmp_path)
+    wanted = DepsMetadata("3.11.2 /a", ("a",))
+    assert layers.reuse("deps", wanted).reasons == ("no previous layer",)
+    _restore(tmp_path, "deps", wanted.to_toml())
+    reuse = layers.reuse("deps", wanted)
+    assert reuse.reused and reuse.previous == wanted
+    assert layers.reuse("deps", DepsMetadata("3.11.2 /a", ("a", "b"))).reasons == (
+        "packages changed from [a] to [a, b]",)
+    (tmp_path / "deps").rmdir()
+    assert layers.reuse("deps", wanted).reasons == ("layer contents were not restored",)
+
+
+@pytest.mark.parametrize("table, why", [
+    ({"python": "x", "packages": []}, "it has no installed"),
+    ({"python": "x", "packages": "a", "installed": []}, "its packages is not a list"),
+    ({"python": 3, "packages": [], "installed": []}, "its python is not a str"),
+    ({"python": "x", "packages": [1], "installed": []}, "its packages is not a str"),
+    ({"python": "x", "packages": [], "installed": [], "solver": "conda"},
+     "it has solver, which this version does not know"),
+])
+def test_metadata_of_another_buildpack_version_means_rebuild(tmp_path, table, why):
+    _restore(tmp_path, "deps", table)
+    reuse = LayersDir(tmp_path).reuse("deps", DepsMetadata("x"))
+    assert not reuse.reused and reuse.previous is None
+    assert reuse.reasons == (
+        f"the previous layer's metadata is from another buildpack version ({why})",)
+
+
+def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
+    env = (LayerEnv().default("MODEL_NAME", "MyModel")
+           .override("SELDON_X", "1", scope="build")
+           .prepend_path("PYTHONPATH", "/x")
+           .default("PORT", "9000", process="web"))
+    result = BuildResult(
+        layers=(LayerResult("deps", LayerTypes(launch=True, cache=True), DepsMetadata("3"), env,
+                            sbom='{"bom": 1}\n'),),
+        processes=(Process("web", ["seldon-runtime"], default=True),
+                   Process("rest", ["seldon-runtime", "--grpc-workers", "0"],
+                           working_dir="/workspace")),
+        labels={"k": "v"}, launch_sbom='{"bom": 2}\n')
+    write_result(tmp_path, result)
+    assert _toml(tmp_path / "deps.toml") == {
+        "types": {"launch": True, "build": False, "cache": True},
+        "metadata": {"python": "3", "packages": [], "installed": []}}
+    assert (tmp_path / "deps/env.launch/MODEL_NAME.default").read_bytes() == b"MyModel"
+    assert (tmp_path / "deps/env.build/SELDON_X.override").read_bytes() == b"1"
+    assert (tmp_path / "deps/env/PYTHONPATH.prepend").read_bytes() == b"/x"
+    assert (tmp_path / "deps/env/PYTHONPATH.delim").read_bytes() == b":"
+    assert (tmp_path / "deps/env.launch/web/PORT.default").read_bytes() == b"9000"
+    assert (tmp_path / "deps.sbom.cdx.json").read_text() == '{"bom": 1}\n'
+    assert (tmp_path / "launch.sbom.cdx.json").read_text() == '{"bom": 2}\n'
+    launch = _toml(tmp_path / "launch.toml")
+    assert launch["labels"] == [{"key": "k", "value": "v"}]
+    assert launch["processes"][0] == {"type": "web", "command": ["seldon-runtime"], "args": [],
+                                      "default": True}
+    assert launch["processes"][1]["working-dir"] == "/workspace"
+    # the platform reads the same files with the same type
+    (layer,) = read_layers(tmp_path)
+    assert layer.types == LayerTypes(launch=True, cache=True) and layer.metadata["python"] == "3"
+
+
+def test_a_restored_layers_env_dir_is_replaced_whole(tmp_path):
+    _restore(tmp_path, "deps", {})
+    stale = tmp_path / "deps/env.launch/OLD_SETTING.default"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"from an older build")
+    kept = tmp_path / "deps/env.build/SELDON_X.override"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"1")
+    os.utime(kept, (1_000_000, 1_000_000))
+    (tmp_path / "deps/lib.so").write_bytes(b"contents stay")
+    env = LayerEnv().override("SELDON_X", "1", scope="build")
+    write_result(tmp_path, BuildResult(layers=(LayerResult("deps", CACHE, env=env),)))
+    assert not stale.exists() and not stale.parent.exists()
+    # unchanged bytes are not rewritten: the exporter would see a new mtime
+    assert kept.read_bytes() == b"1" and kept.stat().st_mtime == 1_000_000
+    assert (tmp_path / "deps/lib.so").read_bytes() == b"contents stay"
+
+
+def test_restored_layers_the_result_does_not_name_are_dropped(tmp_path):
+    _restore(tmp_path, "old-cache", {"python": "3.9"})
+    (tmp_path / "old-cache.sbom.cdx.json").write_text("{}")
+    _restore(tmp_path, "pip-cache", {"python": "3.11.2", "packages": [], "installed": []})
+    (tmp_path / "launch.toml").write_text("")
+    layers = LayersDir(tmp_path)
+    carried = layers.carry("pip-cache", CACHE, DepsMetadata)
+    assert layers.carry("never-built", CACHE, DepsMetadata) is None
+    write_result(tmp_path, BuildResult(layers=(carried,)))
+    assert not (tmp_path / "old-cache").exists() and not (tmp_path / "old-cache.toml").exists()
+    assert not (tmp_path / "old-cache.sbom.cdx.json").exists()
+    assert _toml(tmp_path / "pip-cache.toml") == {
+        "types": {"launch": False, "build": False, "cache": True},
+        "metadata": {"python": "3.11.2", "packages": [], "installed": []}}
+
+
+def test_write_env_dirs_with_nothing_removes_them(tmp_path):
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "A.override").write_text("1")
+    write_env_dirs(tmp_path, LayerEnv())
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["launch", "build", "store", "a.b", ""])
+def test_invalid_layer_names(tmp_path, name):
+    with pytest.raises(ValueError):
+        LayersDir(tmp_path).layer_path(name)
+    with pytest.raises(ValueError):
+        LayerResult(name, CACHE)
+
+
+def test_invalid_results_are_refused():
+    with pytest.raises(ValueError):
+        BuildResult(processes=(Process("a", ["x"], default=True),
+                               Process("b", ["y"], default=True)))
+    with pytest.raises(ValueError):
+        BuildResult(processes=(Process("bad type", ["x"]),))
+    with pytest.raises(ValueError):
+        BuildResult(layers=(LayerResult("a", CACHE), LayerResult("a", CACHE)))
+    with pytest.raises(ValueError):
+        LayerEnv().override("A", "1").override("A", "2").files()
+
+
+def test_types_outside_the_types_table_are_an_error(tmp_path):
+    (tmp_path / "deps.toml").write_text("launch = true\n")
+    with pytest.raises(LayerTomlError, match="should be in the \\[types\\] table"):
+        read_layer(tmp_path, "deps")
