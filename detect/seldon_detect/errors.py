@@ -94,6 +94,8 @@ class ErrorKind(UserError):
     ):
         steps = [step.format(**values) for step in self.FIX] if fix is None else fix
         super().__init__(self.TITLE.format(**values), cause, tuple(steps), location)
+        #: the facts the title and fix were written from, for code that adds to them later
+        self.values = dict(values)
 
     @classmethod
     def title_pattern(cls) -> str:

@@ -81,6 +81,19 @@ class RequirementsSet:
     def names(self) -> list[str]:
         return [r.name for r in self.requirements if r.name]
 
+    def locate(self, spec: str) -> str:
+        """Where the requirement of `spec`'s project is written (`file:line`), or ""."""
+        wanted = canonical_name(re.split(r"[\s=<>!~\[;(@]", spec.strip(), maxsplit=1)[0])
+        for line in self.requirements + self.constraints:
+            if line.name and canonical_name(line.name) == wanted:
+                return line.location
+        return ""
+
+
+def canonical_name(name: str) -> str:
+    """A project name as the package index compares it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
 
 def parse_requirements(path: Path, app_dir: Path | None = None) -> RequirementsSet:
     """Parse `path` and every file it includes; raise a `UserError` kind on the first problem."""

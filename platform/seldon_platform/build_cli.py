@@ -192,7 +192,7 @@ def add_rebase(sub: argparse._SubParsersAction) -> None:
 
 def _builder(args: argparse.Namespace, scribe: Scribe) -> int:
     from seldon_platform.builder_bundle import write_bundle
-    from seldon_platform.builder_check import check_builder, create_builder
+    from seldon_platform.builder_check import check_builder, create_builder, create_command
     from seldon_platform.package_data import data_root, in_checkout, user_cache
     from seldon_platform.packaging import Packager, downloads_dir, ensure_packaged
 
@@ -208,8 +208,8 @@ def _builder(args: argparse.Namespace, scribe: Scribe) -> int:
     if out:
         written = write_bundle(config, buildpacks, Path(out).resolve(), scribe)
         if args.out:
-            scribe.info(f"next: pack builder create {args.image} --config {written} "
-                        "--pull-policy never   (see docs/ci/README.md)")
+            line = " ".join(create_command("pack", written, args.image, scribe))
+            scribe.info(f"next: {line}   (see docs/ci/README.md)")
             return 0
         config = written
     else:

@@ -1,7 +1,8 @@
 """Check builder.toml against the packaged buildpacks, and create the builder with pack.
 
 `check_builder` cross-checks builder.toml against every packaged buildpack.toml;
-`create_builder` runs `pack builder create` when `pack` is installed.
+`create_builder` runs `pack builder create` when `pack` is installed, for the one
+`[[targets]]` entry this machine runs (`create_command` builds its command line).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Mapping
 
 from seldon_detect import tomlfile
 from seldon_detect.scribe import Scribe
 
 from .errors import BuilderFileUnreadable, BuilderMismatch, PackBuilderCreateFailed
+from .lifecycle.buildenv import host_arch
 
 
 def _load(path: Path) -> dict:
@@ -86,15 +89,45 @@ def check_builder(config: Path, buildpacks_dir: Path, scribe: Scribe) -> dict[st
     return descriptors
 
 
+def pack_target(target: Mapping) -> str:
+    """One builder.toml `[[targets]]` entry as pack's `--target` value:
+    `os[/arch[/variant]][:distro@version[;distro@version]]`."""
+    platform = "/".join(target[key] for key in ("os", "arch", "variant") if target.get(key))
+    distros = ";".join("@".join(filter(None, (d.get("name"), d.get("version"))))
+                       for d in target.get("distros", []))
+    return f"{platform}:{distros}" if distros else platform
+
+
+def local_target(builder: Mapping, scribe: Scribe, arch: str | None = None) -> str | None:
+    """The `--target` for a builder written to the local engine: pack takes only one there
+    (it would write the image once per `[[targets]]` entry otherwise), and only the entry
+    of this machine's platform runs on the stack images built here. None: pack's default."""
+    targets = builder.get("targets", [])
+    arch = arch or host_arch()
+    mine = [t for t in targets if t.get("os") == "linux" and t.get("arch") == arch]
+    if targets and not mine:
+        scribe.warn(f"builder.toml has no [[targets]] entry for linux/{arch} (this "
+                    "machine): pack makes the builder for each listed target in turn")
+    return pack_target(mine[0]) if mine else None
+
+
+def create_command(pack: str, config: Path, image: str, scribe: Scribe,
+                   arch: str | None = None) -> list[str]:
+    """`pack builder create` for the local engine, from the local stack images."""
+    cmd = [pack, "builder", "create", image, "--config", str(config), "--pull-policy", "never"]
+    target = local_target(_load(config), scribe, arch=arch)
+    return cmd + ["--target", target] if target else cmd
+
+
 def create_builder(config: Path, image: str, scribe: Scribe) -> bool:
     """Run `pack builder create` when pack is installed; return whether it ran."""
     pack = shutil.which("pack")
     if not pack:
         scribe.info("pack is not installed: builder.toml checked, `pack builder create` skipped")
         return False
-    with scribe.step(f"pack builder create {image}"):
-        result = subprocess.run([pack, "builder", "create", image, "--config", str(config),
-                                 "--pull-policy", "never"], capture_output=True, text=True)
+    cmd = create_command(pack, config, image, scribe)
+    with scribe.step(" ".join(["pack", *cmd[1:]])):
+        result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         raise PackBuilderCreateFailed((result.stdout + result.stderr)[-3000:])
     return True

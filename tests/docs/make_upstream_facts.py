@@ -167,6 +167,8 @@ PACK_STRUCT_FILES = ("builder/config_reader.go", "pkg/dist/dist.go", "pkg/dist/b
 PACK_COMMANDS = {"build": "internal/commands/build.go",
                  "builder create": "internal/commands/builder_create.go",
                  "buildpack package": "internal/commands/buildpack_package.go"}
+#: `--target` parsing (internal/target) and the one-target rule for the daemon
+TARGET_FILES = ("internal/target/platform.go", "internal/commands/commands.go")
 _STRUCT = re.compile(r"^type (\w+) struct \{\n(.*?)^\}", re.M | re.S)
 _NAMED = re.compile(r"^type (\w+) (\[\][\w.]+|string|bool)$", re.M)
 _FIELD = re.compile(r"^\s*(\w+)?\s+([\w.\[\]*]+)(?:\s+`([^`]*)`)?\s*(?://.*)?$")
@@ -228,6 +230,13 @@ def _flags(source: str) -> dict[str, dict[str, Any]]:
     return flags
 
 
+def _go_string_lists(source: str, var: str) -> dict[str, list[str]]:
+    """A Go `var NAME = map[string][]string{...}` literal."""
+    body = one(rf"(?ms)^var {var} = map\[string\]\[\]string\{{\n(.*?)^\}}", source, var)
+    return {key: re.findall(r'"([^"]+)"', values)
+            for key, values in re.findall(r'^\s*"(\w+)":\s*\{([^}]*)\}', body, re.M)}
+
+
 def pack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
     texts = [git_show(git_dir, tag, path) for path in PACK_STRUCT_FILES]
     tables = _structs(texts)
@@ -237,6 +246,7 @@ def pack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
     registry = one(r"registryPattern = regexp\.MustCompile\(`([^`]+)` \+ semverPattern"
                    r" \+ `([^`]+)`\)", locator, "registryPattern")
     create = git_show(git_dir, tag, "pkg/client/create_builder.go")
+    platforms = git_show(git_dir, tag, TARGET_FILES[0])
     wanted = {"Config", "ModuleConfig", "OrderEntry", "ModuleRef", "StackConfig",
               "LifecycleConfig", "RunConfig", "RunImageConfig", "BuildConfig", "BuildConfigEnv",
               "Target", "Distribution", "System", "SystemBuildpacks", "License",
@@ -246,7 +256,7 @@ def pack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
                    "read": [*PACK_STRUCT_FILES, "pkg/buildpack/buildpack.go",
                             "pkg/buildpack/locator_type.go", "internal/paths/paths.go",
                             "pkg/client/create_builder.go",
-                            *PACK_COMMANDS.values()]},
+                            *PACK_COMMANDS.values(), *TARGET_FILES]},
         "builder_toml": "Config",
         "buildpack_toml": "BuildpackDescriptor",
         "tables": {name: tables[name] for name in sorted(wanted)},
@@ -262,6 +272,12 @@ def pack_facts(git_dir: Path, tag: str) -> dict[str, Any]:
                              r'v%s/lifecycle-v%s\+linux\.%s\.tgz)"', create, "lifecycle URL"),
         "commands": {cmd: _flags(git_show(git_dir, tag, path))
                      for cmd, path in PACK_COMMANDS.items()},
+        "target": {
+            "os_archs": _go_string_lists(platforms, "supportedOSArchs"),
+            "arch_variants": _go_string_lists(platforms, "supportedArchVariants"),
+            "daemon_one_target": one(r'Errorf\("(when exporting to daemon [^"]+)"\)',
+                                     git_show(git_dir, tag, TARGET_FILES[1]), "daemon rule"),
+        },
     }
 
 

@@ -180,6 +180,44 @@ def command_problems(words: list[str]) -> list[str]:
         problems.append("Please provide a builder config path, using --config.")
     if seen.get("pull-policy") not in (None, "always", "never", "if-not-present"):
         problems.append(f"unknown pull policy {seen['pull-policy']!r}")
+    if command in ("builder create", "buildpack package"):
+        problems += target_problems(words)
+    return problems
+
+
+def parse_target(text: str) -> tuple[dict[str, Any], list[str]]:
+    """target.ParseTarget on one `--target` value, `[os][/arch][/variant][:distro@version;...]`:
+    the target in builder.toml's `[[targets]]` shape, and the errors pack stops with."""
+    rules = FACTS["target"]
+    parts = text.split(":")
+    if parts == [""]:
+        return {}, [f"invalid target {text}, at least one of [os][/arch][/archVariant]"]
+    platform = [] if len(parts) == 2 and parts[0] == "" else parts[0].split("/")
+    os_name, arch, variant = (platform + ["", "", ""])[:3]
+    target: dict[str, Any] = {k: v for k, v in (("os", os_name), ("arch", arch),
+                                                 ("variant", variant)) if v}
+    problems = []
+    if arch not in rules["os_archs"].get(os_name, []) or (
+            variant and variant not in rules["arch_variants"].get(arch, [])):
+        problems.append(f"unknown target: {'/'.join(platform)}")
+    for distro in filter(None, (parts[1] if len(parts) > 1 else "").split(";")):
+        name, *versions = distro.split("@")
+        if not name or len(versions) > 1:
+            problems.append(f"invalid distro: {distro}")
+        target.setdefault("distros", []).append(
+            {"name": name, **({"version": versions[0]} if versions else {})})
+    return target, problems
+
+
+def target_problems(words: list[str]) -> list[str]:
+    """processMultiArchitectureConfig for `pack builder create` / `buildpack package`: each
+    `--target` parses, and only one is allowed when the image goes to the daemon."""
+    values = [v for i, w in enumerate(words[:-1]) if w in ("--target", "-t")
+              for v in words[i + 1].split(",")]  # a string slice flag: comma-separated too
+    values += [v for w in words if w.startswith("--target=") for v in w[9:].split(",")]
+    problems = [p for v in values for p in parse_target(v)[1]]
+    if len(values) > 1 and "--publish" not in words:
+        problems.append(FACTS["target"]["daemon_one_target"])
     return problems
 
 

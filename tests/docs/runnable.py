@@ -180,22 +180,30 @@ def _isolated() -> list[str]:
     return ["bash"]
 
 
-def run_session(blocks: list[Block], workdir: Path, timeout: float,
-                as_users_do: bool = False) -> SessionResult:
-    """Run the blocks; `as_users_do`: with no CONTAINERS_CONF, whatever the host needs, and
-    in the host's network (the build downloads packages; the ports must be free)."""
-    path = workdir / ".doc-session.sh"
-    path.write_text(script(blocks))
-    env = dict(os.environ)
+#: podman settings a user does not have: the Makefile exports CONTAINERS_CONF for
+#: contributors, and the pages' commands must work as typed without it
+NOT_A_USERS = ("CONTAINERS_CONF", "CONTAINERS_CONF_OVERRIDE")
+
+
+def session_env(workdir: Path) -> dict[str, str]:
+    """The environment a page's commands run in: the user's, as after installing the tools."""
+    env = {k: v for k, v in os.environ.items() if k not in NOT_A_USERS}
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    if as_users_do:
-        env.pop("CONTAINERS_CONF", None)
-    else:  # the guide pages' `podman run` lines carry no --ulimit (see platform/containers.conf)
-        env.setdefault("CONTAINERS_CONF", str(ROOT / "platform" / "containers.conf"))
     # the build cache of the docs' image lives and dies with the test session
     env["SELDON_BUILD_CACHE"] = str(workdir / ".seldon-build-cache")
+    return env
+
+
+def run_session(blocks: list[Block], workdir: Path, timeout: float,
+                host_network: bool = False) -> SessionResult:
+    """Run the blocks as a user types them (no CONTAINERS_CONF: whatever the host needs
+    is on the page); `host_network`: in the host's network rather than a namespace of
+    their own (the build downloads packages; the ports must be free)."""
+    path = workdir / ".doc-session.sh"
+    path.write_text(script(blocks))
     proc = subprocess.Popen(
-        [*(["bash"] if as_users_do else _isolated()), str(path)], cwd=workdir, env=env, text=True,
+        [*(["bash"] if host_network else _isolated()), str(path)], cwd=workdir,
+        env=session_env(workdir), text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:

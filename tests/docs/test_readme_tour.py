@@ -47,7 +47,7 @@ def test_the_tour_runs_as_written(engine, stack_images, tmp_path):
     shutil.copytree(ROOT / "examples" / "sklearn-iris", tmp_path / "examples" / "sklearn-iris")
     blocks = tour()
     try:
-        result = run_session(blocks, tmp_path, timeout=600, as_users_do=True)
+        result = run_session(blocks, tmp_path, timeout=600, host_network=True)
         problems = check_session(blocks, result)
         assert not problems, "\n\n".join(problems)
         assert '"ndarray"' in result.outputs[0], result.outputs[0][-2000:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -48,9 +49,13 @@ def test_missing_dependency_fails_the_build_with_a_classified_message(images):
     assert not build.ok, "the build passed although no index or folder has the package"
     log = build.log
     assert "Traceback (most recent call last)" not in log
-    error = log[log.index("ERROR:"):] if "ERROR:" in log else ""
+    # the error block starts a line; pip's own ERROR lines are indented in the build log
+    start = re.search(r"^ERROR: ", log, re.M)
+    error = log[start.start():] if start else ""
     assert error, f"no classified ERROR: message in the build log:\n{log[-3000:]}"
     assert "sbp-example-wheelfeatures" in error
+    # the line that asks for the package is named, as the buildpack wrote it
+    assert error.splitlines()[0].endswith("(requirements.txt:1)"), error.splitlines()[0]
     assert "To fix it" in error
 
 

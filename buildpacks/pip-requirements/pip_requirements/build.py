@@ -7,7 +7,9 @@ process environment, never through a file in a layer.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from pip_requirements.installer import installer_name, requirements_file
 from pip_requirements.uv import UV_LAYER, UV_TYPES, UvMetadata, install_with_uv
@@ -19,6 +21,8 @@ from seldon_detect.cnb.metadata import LayerMetadata
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.result import BuildResult, LayerResult
 from seldon_detect.cnb.reuse import LayersDir
+from seldon_detect.failures import InstallNoMatch
+from seldon_detect.requirements import RequirementsSet
 from seldon_detect.scribe import Scribe
 
 CACHE_LAYER = "pip-cache"
@@ -60,9 +64,20 @@ def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     installer = installer_name(ctx)
     args = ["-r", name]
     kept = [LayerResult(CACHE_LAYER, CACHE_TYPES, cache_key)]
-    with scribe.step(f"{installer} install -r {name}"):
+    with scribe.step(f"{installer} install -r {name}"), _located(app.requirements):
         if installer == "uv":
             kept.append(install_with_uv(runner, args, ctx, scribe, version))
         else:
             runner.install(args, f"pip install -r {name}", scribe, version, cwd=ctx.app_dir)
     return BuildResult(layers=tuple(kept))
+
+
+@contextmanager
+def _located(requirements: RequirementsSet | None) -> Iterator[None]:
+    """A requirement no index has is named by the line that asks for it."""
+    try:
+        yield
+    except InstallNoMatch as err:
+        if requirements and not err.location:
+            err.location = requirements.locate(str(err.values.get("name", "")))
+        raise

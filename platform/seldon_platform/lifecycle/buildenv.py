@@ -29,11 +29,16 @@ def lifecycle_env(environ: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in environ.items() if k in PASSTHROUGH_ENV or k in PATH_VARS}
 
 
+def host_arch() -> str:
+    """This machine's architecture as OCI platforms and CNB targets name it (amd64, arm64)."""
+    machine = _platform.machine()
+    return _ARCH.get(machine, machine)
+
+
 def target_env(api: str, os_release: str | os.PathLike = "/etc/os-release") -> dict[str, str]:
     if not api_at_least(api, "0.10"):
         return {}
-    machine = _platform.machine()
-    env = {"CNB_TARGET_OS": "linux", "CNB_TARGET_ARCH": _ARCH.get(machine, machine)}
+    env = {"CNB_TARGET_OS": "linux", "CNB_TARGET_ARCH": host_arch()}
     release = _os_release(Path(os_release))
     if release.get("ID"):
         env["CNB_TARGET_DISTRO_NAME"] = release["ID"]

@@ -110,7 +110,8 @@ FLAGS: tuple[Flag, ...] = (
          fix="Check the exit status of seldon-s2i instead (0 means the image was built)."),
     Flag("run", boolean=True, fate=REJECT, does="start the image after building it",
          why="Building and running are kept apart.",
-         fix="Run the image afterwards: podman run --rm -p 9000:9000 IMAGE"),
+         fix="Run the image afterwards: podman run --rm --ulimit nofile=4096:4096 "
+         "--ulimit nproc=4096:4096 -p 9000:9000 IMAGE"),
     Flag("cap-drop", fate=REJECT, does="capabilities to drop in build containers",
          why="The capabilities of build containers are fixed by the platform.",
          fix="Drop the flag; build phases already run as an unprivileged user."),

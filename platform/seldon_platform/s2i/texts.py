@@ -103,7 +103,8 @@ Local wheels: `-i DIR:/whl` installs from the wheels in DIR before any index.
 
 Example:
   seldon-s2i build . seldonio/seldon-core-s2i-python3 my-model:0.1
-  podman run --rm -p 9000:9000 my-model:0.1
+  podman run --rm --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \\
+      -p 9000:9000 my-model:0.1
   curl -s -H 'Content-Type: application/json' \\
        -d '{"data": {"ndarray": [[1.0, 2.0]]}}' http://localhost:9000/api/v1.0/predictions
 """

@@ -74,3 +74,24 @@ def test_a_reused_env_with_nothing_restored_keeps_no_layer(tmp_path, monkeypatch
     ctx = _ctx(tmp_path, monkeypatch, reused=True)
     result, _ = run(build, ctx)
     assert result.layers == () and installs == []
+
+
+def test_a_requirement_no_index_has_is_named_by_its_line(tmp_path, monkeypatch):
+    from seldon_detect.cnb.pip import PipRunner
+    from seldon_detect.failures import InstallNoMatch
+    from seldon_detect.installfail import classify_install_failure
+
+    output = ("ERROR: Could not find a version that satisfies the requirement Nope_Pkg==9 "
+              "(from versions: 0.1.0)\nERROR: No matching distribution found for Nope_Pkg==9\n")
+
+    def install(self, args, what, scribe, python_version, cwd=None, echo=True):
+        raise classify_install_failure(output, 1, what, python_version)
+
+    monkeypatch.setattr(PipRunner, "install", install)
+    python_env(monkeypatch, tmp_path / "env", reused=False)
+    ctx = context(tmp_path, "pip-requirements", app={
+        "requirements.txt": "tinydep==1.0\n-r more.txt\n", "more.txt": "# pinned\nnope-pkg==9\n"})
+    with pytest.raises(InstallNoMatch) as caught:
+        run(build, ctx)
+    assert caught.value.location == "more.txt:2"
+    assert caught.value.render().splitlines()[0].endswith("for Nope_Pkg==9 (more.txt:2)")
