@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import string
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,17 @@ def test_the_format_has_one_source():
     shared = RUNTIME / "user_errors.py"
     assert shared.is_symlink()
     assert os.path.samefile(shared, seldon_detect.errors.__file__)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="needs sys.stdlib_module_names")
+def test_the_shared_file_suits_the_runtime():
+    # the runtime supports Python 3.8 and installs only its own dependencies
+    tree = ast.parse((RUNTIME / "user_errors.py").read_text(encoding="utf-8"),
+                     feature_version=(3, 8))
+    for node in ast.walk(tree):
+        for name in ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else []):
+            assert name.split(".")[0] in sys.stdlib_module_names | {"__future__"}, name
 
 
 def test_the_runtime_imports_nothing_of_the_build_tools():
