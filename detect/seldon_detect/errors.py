@@ -103,24 +103,25 @@ class ErrorKind(UserError):
         return "".join(re.escape(literal) + (".+?" if field is not None else "")
                        for literal, field, _, _ in string.Formatter().parse(cls.TITLE))
 
+    @classmethod
+    def kinds(cls: type[K]) -> list[type[K]]:
+        """Every kind derived from this one (subclasses of subclasses included), in definition
+        order per level."""
+        found, todo = [], list(cls.__subclasses__())
+        while todo:
+            kind = todo.pop(0)
+            found.append(kind)
+            todo += kind.__subclasses__()
+        return found
+
+    @classmethod
+    def define(cls: type[K], name: str, title: str, *fix: str) -> type[K]:
+        """A new kind under this one, in this one's module: modules that list many kinds
+        write each as a one-liner."""
+        return type(name, (cls,), {"TITLE": title, "FIX": fix, "__module__": cls.__module__})
+
 
 K = TypeVar("K", bound=ErrorKind)
-
-
-def kinds_of(base: type[K]) -> list[type[K]]:
-    """Every kind derived from `base` (subclasses of subclasses included), in definition order
-    per level."""
-    found, todo = [], list(base.__subclasses__())
-    while todo:
-        kind = todo.pop(0)
-        found.append(kind)
-        todo += kind.__subclasses__()
-    return found
-
-
-def define_kind(base: type[K], name: str, title: str, *fix: str, module: str) -> type[K]:
-    """A new kind under `base`, for modules that list many kinds as one-liners."""
-    return type(name, (base,), {"TITLE": title, "FIX": fix, "__module__": module})
 
 
 _HEAD = re.compile(r"ERROR: (.*?)(?: \(([^()]*)\))?")

@@ -12,20 +12,16 @@ docs/troubleshooting.md documents every title; the docs test reads them from
 
 from __future__ import annotations
 
-from seldon_detect.errors import ErrorKind, define_kind, kinds_of
+from seldon_detect.errors import ErrorKind
 
 
 class BuildpackError(ErrorKind):
     """Base of the buildpacks' kinds."""
 
 
-def kinds() -> list[type[BuildpackError]]:
-    """Every kind the buildpacks define."""
-    return kinds_of(BuildpackError)
-
-
-def _kind(name: str, title: str, *fix: str) -> type[BuildpackError]:
-    return define_kind(BuildpackError, name, title, *fix, module=__name__)
+#: every kind the buildpacks define
+kinds = BuildpackError.kinds
+_kind = BuildpackError.define
 
 
 # -- any text file the build reads -------------------------------------------------------------
@@ -261,10 +257,10 @@ ImportModuleMissing = _kind(
     "If it is a file of your repository, check its name and location (it must be importable "
     "from the repository root).")
 #: the same failure, for a module that seldon-core's own dependencies brought into s2i images
-SeldonCoreModuleMissing = define_kind(
-    ImportModuleMissing, "SeldonCoreModuleMissing", ImportModuleMissing.TITLE,
+SeldonCoreModuleMissing = ImportModuleMissing.define(
+    "SeldonCoreModuleMissing", ImportModuleMissing.TITLE,
     "Add {package} to requirements.txt: the s2i builder image had it because seldon-core "
-    "depends on it, and this image does not install seldon-core.", module=__name__)
+    "depends on it, and this image does not install seldon-core.")
 ImportLibraryMissing = _kind(
     "ImportLibraryMissing",
     "The model {model} cannot be imported: native library {library} is missing",

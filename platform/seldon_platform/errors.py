@@ -9,20 +9,16 @@ titles from `kinds()`, not from the source.
 
 from __future__ import annotations
 
-from seldon_detect.errors import ErrorKind, define_kind, kinds_of
+from seldon_detect.errors import ErrorKind
 
 
 class PlatformError(ErrorKind):
     """Base of the platform's kinds."""
 
 
-def kinds() -> list[type[PlatformError]]:
-    """Every kind the platform defines."""
-    return kinds_of(PlatformError)
-
-
-def _kind(name: str, title: str, *fix: str) -> type[PlatformError]:
-    return define_kind(PlatformError, name, title, *fix, module=__name__)
+#: every kind the platform defines
+kinds = PlatformError.kinds
+_kind = PlatformError.define
 
 
 # -- the build ------------------------------------------------------------------------------

@@ -12,22 +12,16 @@ the docs test reads them from `kinds()`.
 
 from __future__ import annotations
 
-from typing import List, Type
-
-from .user_errors import ErrorKind, define_kind, kinds_of
+from .user_errors import ErrorKind
 
 
 class StartupError(ErrorKind):
     """Base of the model server's start-up failures: printed once, then exit status 1."""
 
 
-def kinds() -> List[Type[StartupError]]:
-    """Every start-up failure kind of the model server."""
-    return kinds_of(StartupError)
-
-
-def _kind(name: str, title: str, *fix: str) -> Type[StartupError]:
-    return define_kind(StartupError, name, title, *fix, module=__name__)
+#: every start-up failure kind of the model server
+kinds = StartupError.kinds
+_kind = StartupError.define
 
 
 # -- numeric settings from the environment ------------------------------------------------------

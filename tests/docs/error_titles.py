@@ -1,7 +1,7 @@
 """Every error title the code base can print, as patterns, read from the failure kinds.
 
 A failure kind is a class with its title template written once (`ErrorKind.TITLE`);
-`kinds_of` lists every kind derived from a base, so the titles come from the
+`ErrorKind.kinds()` lists every kind derived from a base, so the titles come from the
 types, not from the source. The model server's kinds derive from its own copy
 of the base (`seldon_runtime.user_errors`, the same file as
 `seldon_detect.errors`, loaded as another module), hence two bases.
@@ -38,12 +38,12 @@ def module_file(module: str) -> str:
 
 def kind_titles() -> list[Title]:
     """The title of every kind the `KIND_MODULES` define."""
-    from seldon_detect.errors import ErrorKind, kinds_of
+    from seldon_detect.errors import ErrorKind
     from seldon_runtime.user_errors import ErrorKind as RuntimeErrorKind
 
     files = {module: module_file(module) for module in KIND_MODULES}
     # kinds defined elsewhere (a test's own, say) are not the code's titles
-    kinds = [kind for base in (ErrorKind, RuntimeErrorKind) for kind in kinds_of(base)
+    kinds = [kind for base in (ErrorKind, RuntimeErrorKind) for kind in base.kinds()
              if kind.__module__ in files and kind.TITLE]
     return [Title(kind.title_pattern(), f"{files[kind.__module__]}:{kind.__name__}")
             for kind in kinds]

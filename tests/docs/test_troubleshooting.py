@@ -51,9 +51,9 @@ def test_every_title_comes_from_a_kind():
 
 
 def test_a_kind_a_test_defines_is_not_a_title_of_the_code():
-    from seldon_detect.errors import ErrorKind, define_kind
+    from seldon_detect.errors import ErrorKind
 
-    stray = define_kind(ErrorKind, "StrayKind", "A title only this test prints", module=__name__)
+    stray = ErrorKind.define("StrayKind", "A title only this test prints")
     try:
         assert not any(t.matches(stray.TITLE) for t in kind_titles())
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from seldon_detect import failures
-from seldon_detect.errors import ErrorKind, UserError, kinds_of
+from seldon_detect.errors import ErrorKind, UserError
 from seldon_detect.failures import kinds
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -33,7 +33,7 @@ def every_kind() -> list[type[ErrorKind]]:
     """The kinds of both sides: one template rule serves them all."""
     from seldon_platform import errors  # noqa: F401 (defines the platform's kinds)
 
-    return kinds_of(ErrorKind)
+    return ErrorKind.kinds()
 
 
 @pytest.mark.parametrize("kind", every_kind(), ids=lambda kind: kind.__name__)
