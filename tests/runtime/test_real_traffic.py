@@ -106,13 +106,39 @@ def test_connections_beyond_the_limit_are_refused(server_factory):
     port = int(server.url.rsplit(":", 1)[1])
     held = [connect(port) for _ in range(4)]
     time.sleep(0.3)
-    extra = connect(port)  # the kernel completes it; the worker resets it at once
-    assert closed_by_server(extra, within=3) is not None
+    assert _refused(port)
     held.pop().close()
-    time.sleep(0.3)
-    assert server.post("/predict", SMALL).status_code == 200
+    assert _answered_once_a_slot_frees(server, within=10) == 200
     for sock in held:
         sock.close()
+
+
+def _refused(port: int) -> bool:
+    """One connection too many is reset: mostly after the kernel completed it, sometimes while
+    the client still waits for the handshake to finish."""
+    try:
+        extra = connect(port)
+    except ConnectionResetError:
+        return True
+    try:
+        return closed_by_server(extra, within=3) is not None
+    finally:
+        extra.close()
+
+
+def _answered_once_a_slot_frees(server, within: float) -> int:
+    """The status of the first request the server takes after a held connection closed.
+
+    The worker notices the close on its own schedule (later on a busy host), and a request
+    that arrives before that is still one too many: it is reset, so try again."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return server.post("/predict", SMALL).status_code
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def test_preload_loads_once_before_the_fork_and_shares_it(server_factory):
