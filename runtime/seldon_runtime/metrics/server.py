@@ -7,10 +7,13 @@ runtime (`children.fork_child`).
 
 from __future__ import annotations
 
+import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterable
 
 from ..children import fork_child
+
+log = logging.getLogger(__name__)
 
 
 def _handler(paths: frozenset):
@@ -39,13 +42,22 @@ def _handler(paths: frozenset):
     return Handler
 
 
-def serve(host: str, port: int, paths: Iterable[str]) -> None:
-    server = ThreadingHTTPServer((host, port), _handler(frozenset(paths)))
+def start_process(host: str, port: int, paths: Iterable[str]) -> int | None:
+    """Listen on the port here, serve it from a forked child; the child's pid.
+
+    Listening before the fork means the port takes connections before the REST
+    side reports ready, so a scrape right after readiness is answered. A port
+    that cannot be bound is logged and the model is served without metrics, as
+    before.
+    """
+    what = f"metrics server on port {port}"
+    try:
+        server = ThreadingHTTPServer((host, port), _handler(frozenset(paths)))
+    except OSError:
+        log.exception("%s failed", what)
+        return None
     server.daemon_threads = True
-    server.serve_forever()
-
-
-def start_process(host: str, port: int, paths: Iterable[str]) -> int:
-    """Fork the metrics server; returns its pid."""
-    paths = list(paths)
-    return fork_child(lambda: serve(host, port, paths), f"metrics server on port {port}")
+    try:
+        return fork_child(server.serve_forever, what)
+    finally:
+        server.server_close()  # the child serves its own copy of the socket
