@@ -20,7 +20,10 @@ from seldon_detect.failures import (
     SeldonCoreModuleMissing,
 )
 
-_NO_MATCH = re.compile(r"No matching distribution found for ([^\s]+)")
+_NO_MATCH = re.compile(
+    r"No matching distribution found for ([^\s]+)"  # pip
+    r"|Because ([^\s,]+) was not found in the package registry"  # uv: no such project
+    r"|Because there is no version of ([^\s,]+) and you require")  # uv: no such version
 #: pip fetching a source archive: `Downloading scikit-learn-0.24.2.tar.gz (7.5 MB)`
 _SDIST = re.compile(r"(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9_.-]+?)-(\d[\w.]*)"
                     r"\.(?:tar\.gz|zip)\b")
@@ -28,8 +31,9 @@ _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
 
 
 def missing_distribution(output: str) -> str | None:
+    """The requirement no index or wheel folder could satisfy, as pip or uv printed it."""
     match = _NO_MATCH.search(output)
-    return match.group(1) if match else None
+    return next(group for group in match.groups() if group) if match else None
 
 
 def credentials_error(what: str, index: str, status: int) -> BuildpackError:
@@ -75,14 +79,15 @@ def classify_install_failure(
             "No binary wheel matched this platform, so pip tried to build one and the native "
             "build failed.\n\n" + tail,
             step=what, python=python)
-    match = _NO_MATCH.search(output)
-    if match or "could not find a version that satisfies" in text:
-        name = match.group(1) if match else "a requirement"
+    missing = missing_distribution(output)
+    if missing or "could not find a version that satisfies" in text:
+        name = missing or "a requirement"
         return InstallNoMatch(
             "None of the configured indexes or wheel folders has a version of this package that "
             f"fits the constraints and Python {python}.\n\n" + tail,
             step=what, name=name, python=python)
-    if "resolutionimpossible" in text or "conflicting dependencies" in text:
+    if "resolutionimpossible" in text or "conflicting dependencies" in text or \
+            "no solution found when resolving" in text:
         return InstallConflict(
             "pip could not find versions that satisfy every requirement together.\n\n" + tail,
             step=what)

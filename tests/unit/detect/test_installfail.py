@@ -18,6 +18,16 @@ PIP = "pip install -r requirements.txt"
     ("  x.c:1:10: fatal error: Python.h: No such file or directory\n"
      "  error: command 'x86_64-linux-gnu-gcc' failed with exit code 1\n"
      "ERROR: Failed building wheel for x", 1, "failed to compile a package from source"),
+    # uv's wording (BP_PIP_INSTALLER=uv), as uv 0.9 prints it
+    ("error: No solution found when resolving dependencies\n  cause: Because nope was not found "
+     "in the package registry and you require nope==9, we can conclude that your requirements "
+     "are unsatisfiable.", 1, "no matching distribution for nope"),
+    ("error: No solution found when resolving dependencies\n  cause: Because there is no version "
+     "of numpy==0.0.1 and you require numpy==0.0.1, we can conclude that your requirements are "
+     "unsatisfiable.", 1, "no matching distribution for numpy==0.0.1"),
+    ("error: No solution found when resolving dependencies\n  cause: Because a==1 depends on "
+     "b<2 and you require b>=2, we can conclude that your requirements and a==1 are "
+     "unsatisfiable.", 1, "the requirements conflict"),
     ("Collecting torch\nKilled", 137, "ran out of memory"),
     ("ERROR: Cannot install a==1 and b==2 because these package versions have conflicting "
      "dependencies.\nERROR: ResolutionImpossible", 1, "the requirements conflict"),
