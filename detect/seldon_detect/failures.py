@@ -243,6 +243,25 @@ InstallNoMatch = _kind(
     "If it lives on a private index, set EXTRA_INDEX_URL (and PIP_TRUSTED_HOST for plain "
     "http) or add a `pip` binding.",
     f"If it is a local wheel, put it in {_WHEEL_FOLDER}.")
+InstallHashMismatch = _kind(
+    "InstallHashMismatch", "{step}: {name} does not match its --hash",
+    "If you changed the version on purpose, replace the hash on that line with the one "
+    "computed above (or regenerate the file, e.g. `pip-compile --generate-hashes`).",
+    "If you did not, the index served another file than the one you pinned: check which index "
+    "or mirror the build uses before trusting it.")
+InstallVcsUnreachable = _kind(
+    "InstallVcsUnreachable", "{step}: cannot fetch {url}",
+    "Build a wheel of that package (`pip wheel URL`) and put it in " + _WHEEL_FOLDER
+    + ", then replace the line with the package name.",
+    "Or publish the package to a private index and set EXTRA_INDEX_URL (or a `pip` binding).")
+SetupPyFailed = _kind(
+    "SetupPyFailed", "setup.py raised {error}",
+    "Fix setup.py; `python setup.py egg_info` in the repository shows the same error.")
+SetupPyImports = SetupPyFailed.define(
+    "SetupPyImports", "setup.py imports {module!r}, which is not installed yet",
+    "Add the package that provides {module!r} to requirements.txt: it is installed before "
+    "setup.py runs.",
+    "Or move the import into the code that needs it, so setup.py runs without it.")
 InstallConflict = _kind("InstallConflict", "{step}: the requirements conflict",
                         "Relax or align the version pins named above.")
 InstallFailed = _kind("InstallFailed", "{step} failed (exit status {code})",
@@ -271,9 +290,25 @@ ImportLibraryMissing = _kind(
 ModelClassMissing = _kind(
     "ModelClassMissing", "The model module has no class {name!r}",
     "MODEL_NAME must name a class defined in the module (names are case-sensitive).")
+ModelClassMisnamed = ModelClassMissing.define(
+    "ModelClassMisnamed", "The model module has no class {name!r}, but has {found!r}",
+    "Rename class {found} to {name} in {file} (an s2i model's file and class share a name).",
+    "Or keep the class name and set MODEL_NAME={module}.{found}.")
 ModelImportFailed = _kind(
     "ModelImportFailed", "The model {model} cannot be imported",
-    "Fix the error in your model code; the same import runs when the container starts.")
+    "Fix the error in your model code; the same import runs when the container starts.",
+    "If that line reads files or calls services that exist only where the model runs, do it "
+    "in the class's load() method: the server calls load() at start-up, the build only "
+    "imports the module.")
+ModelSyntaxError = _kind(
+    "ModelSyntaxError", "The model {model} cannot be imported: {file} has a syntax error",
+    "Correct the line shown; `python3 -m py_compile {file}` shows the same error.")
+ModelPython2Code = ModelSyntaxError.define(
+    "ModelPython2Code", "The model {model} cannot be imported: {file} is Python 2 code",
+    "Port it to Python 3: print is a function (`print(x)`), exceptions are caught with "
+    "`except E as e:`, and `futurize --stage1` (from the `future` package) or `pyupgrade` "
+    "rewrite most of it.",
+    "Check the whole repository, not just this line: the first error hides the next ones.")
 RuntimeBuildpackIncomplete = _kind(
     "RuntimeBuildpackIncomplete", "The seldon/runtime buildpack is incomplete",
     "Package the buildpacks with `make buildpacks` (it builds and vendors the wheel).")

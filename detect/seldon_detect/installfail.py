@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import difflib
 import re
+from pathlib import Path
 
 from seldon_detect.failures import (
     BuildpackError,
@@ -11,13 +14,20 @@ from seldon_detect.failures import (
     InstallCompileFailed,
     InstallConflict,
     InstallFailed,
+    InstallHashMismatch,
     InstallNoMatch,
     InstallNoWheel,
     InstallOutOfMemory,
     InstallRefused,
+    InstallVcsUnreachable,
+    ModelClassMisnamed,
     ModelClassMissing,
     ModelImportFailed,
+    ModelPython2Code,
+    ModelSyntaxError,
     SeldonCoreModuleMissing,
+    SetupPyFailed,
+    SetupPyImports,
 )
 
 _NO_MATCH = re.compile(
@@ -28,6 +38,19 @@ _NO_MATCH = re.compile(
 _SDIST = re.compile(r"(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9_.-]+?)-(\d[\w.]*)"
                     r"\.(?:tar\.gz|zip)\b")
 _MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([^']+)'")
+#: pip: `six==1.16.0 from https://... (from -r requirements.txt (line 1)):` + Expected/Got lines
+_PIP_HASH = re.compile(r"^\s*(\S+) from \S+(?: \(from -r (\S+) \(line (\d+)\)\))?:\s*\n"
+                       r"\s*Expected sha256 (\w+)(?:\s*\n\s*or (?:\S+ )?\w+)*\s*\n\s*Got\s+(\w+)",
+                       re.M)
+_UV_HASH = re.compile(r"Hash mismatch for `([^`]+)`[\s\S]*?Computed:\s*\n\s*(\S+)")
+#: pip cloning a `git+https://...` requirement, and the ways that fails without a network
+_CLONE = re.compile(r"Cloning (\S+)")
+_CLONE_FAILED = re.compile(r"Could not resolve host|unable to access|could not read Username|"
+                           r"Authentication failed|Cannot find command 'git'|Failed to connect",
+                           re.I)
+#: a traceback frame of the application's own setup.py (not of a dependency's sdist)
+_SETUP_FRAME = re.compile(r'File "((?:(?!pip-)[^"])*/setup\.py)", line (\d+)')
+_EXCEPTION_LINE = re.compile(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Exit)\b:?.*)$", re.M)
 
 
 def missing_distribution(output: str) -> str | None:
@@ -61,6 +84,19 @@ def classify_install_failure(
         return InstallRefused(
             "A private index rejected the credentials (or none were given).\n\n" + tail,
             step=what, status="401/403")
+    hashed = _hash_mismatch(output, what)
+    if hashed:
+        return hashed
+    clone = _CLONE.search(output)
+    if clone and _CLONE_FAILED.search(output):
+        reason = _CLONE_FAILED.search(output)
+        line = output[output.rfind("\n", 0, reason.start()) + 1:output.find("\n", reason.end())]
+        return InstallVcsUnreachable(
+            f"The requirement is a version-control URL, and git cannot fetch it from the build: "
+            f"{line.strip()}", step=what, url=clone.group(1))
+    setup = _setup_py_failure(output)
+    if setup:
+        return setup
     # the source archive fetched last before the first failed build step is the culprit
     failed_at = output.find("subprocess-exited-with-error")
     sdists = list(_SDIST.finditer(output[:failed_at])) if failed_at >= 0 else []
@@ -95,6 +131,39 @@ def classify_install_failure(
                          python=python)
 
 
+def _hash_mismatch(output: str, what: str) -> BuildpackError | None:
+    pip = _PIP_HASH.search(output)
+    if pip:
+        name, file, line, expected, got = pip.groups()
+        return InstallHashMismatch(
+            f"The file downloaded for {name} has sha256 {got}, and the requirements line asks "
+            f"for {expected}.", location=f"{file}:{line}" if file else "", step=what, name=name)
+    uv = _UV_HASH.search(output)
+    if uv:
+        return InstallHashMismatch(
+            f"The file downloaded for {uv.group(1)} has {uv.group(2)}, which no --hash on its "
+            "requirements line allows.", step=what, name=uv.group(1))
+    return None
+
+
+def _setup_py_failure(output: str) -> BuildpackError | None:
+    """The application's setup.py raised: name its line and the exception, not pip's frame."""
+    frames = list(_SETUP_FRAME.finditer(output))
+    if not frames:
+        return None
+    error = _EXCEPTION_LINE.search(output, frames[-1].end())
+    if not error:
+        return None
+    exception = error.group(1).strip()
+    where = f"setup.py:{frames[-1].group(2)}"
+    missing = _MISSING_MODULE.match(exception)
+    if missing:
+        return SetupPyImports(f"pip runs setup.py to read the package metadata; {exception}",
+                              location=where, module=missing.group(1))
+    return SetupPyFailed(f"pip runs setup.py to read the package metadata, and it raised "
+                         f"{exception}", location=where, error=exception.split(":")[0])
+
+
 #: top-level modules of seldon-core 1.x's own dependencies -> their package. s2i builder
 #: images had them installed, so models used them without listing them.
 SELDON_CORE_DEPENDENCIES = {
@@ -106,23 +175,97 @@ SELDON_CORE_DEPENDENCIES = {
 }
 
 
-def classify_import_failure(output: str, model_name: str) -> BuildpackError:
-    tail = "\n".join(output.strip().splitlines()[-12:])
+def classify_import_failure(
+    output: str, model_name: str, app_dir: Path | None = None
+) -> BuildpackError:
+    """What importing the model printed, as an error naming the model's own file and line.
+
+    With `app_dir`, traceback frames outside the application (the check script,
+    importlib) are left out: the user can act only on their own code.
+    """
+    location, shown = _user_traceback(output, app_dir)
+    tail = "\n".join(shown.strip().splitlines()[-12:])
     missing = _MISSING_MODULE.search(output)
     if missing:
         mod = missing.group(1)
         cause = f"Importing the model failed because Python cannot find {mod!r}.\n\n{tail}"
         package = SELDON_CORE_DEPENDENCIES.get(mod.split(".")[0])
         if package:
-            return SeldonCoreModuleMissing(cause, model=model_name, module=mod, package=package)
-        return ImportModuleMissing(cause, model=model_name, module=mod)
+            return SeldonCoreModuleMissing(cause, location=location, model=model_name,
+                                           module=mod, package=package)
+        return ImportModuleMissing(cause, location=location, model=model_name, module=mod)
     lib = re.search(r"(lib[\w.+-]+\.so[\w.]*): cannot open shared object file", output)
     if lib:
         return ImportLibraryMissing(
             "A compiled extension needs a system library that the run image does not have.\n\n"
             + tail, model=model_name, library=lib.group(1))
+    syntax = _SYNTAX.search(output)
+    if syntax and location:
+        file = location.rsplit(":", 1)[0]
+        kind = ModelPython2Code if _PYTHON2.search(syntax.group(0)) else ModelSyntaxError
+        return kind(tail, location=location, model=model_name, file=file)
     attr = re.search(r"has no attribute '([^']+)'", output)
     if attr:
-        return ModelClassMissing(tail, location="MODEL_NAME", name=attr.group(1))
+        return _class_missing(tail, model_name, attr.group(1), app_dir)
     return ModelImportFailed("Importing it at build time raised an error:\n\n" + tail,
-                             model=model_name)
+                             location=location, model=model_name)
+
+
+_FRAME = re.compile(r'\s*File "([^"]+)", line (\d+)')
+_SYNTAX = re.compile(r"^(?:SyntaxError|IndentationError|TabError): .*$", re.M)
+#: what Python 3 says about the Python 2 idioms it meets most
+_PYTHON2 = re.compile(r"Missing parentheses in call to|multiple exception types must be "
+                      r"parenthesized|leading zeros in decimal integer literals")
+
+
+def _user_traceback(output: str, app_dir: Path | None) -> tuple[str, str]:
+    """(file:line of the innermost frame in `app_dir`, the traceback without other frames)."""
+    if app_dir is None:
+        return "", output
+    root = str(app_dir).rstrip("/") + "/"
+    kept: list[str] = []
+    location, skipping = "", False
+    for line in output.splitlines():
+        frame = _FRAME.match(line)
+        if frame:
+            skipping = not frame.group(1).startswith(root)
+            if not skipping:
+                rel = frame.group(1)[len(root):]
+                location = f"{rel}:{frame.group(2)}"
+                kept.append(line.replace(frame.group(1), rel))
+            continue
+        # the source and caret lines under a frame are indented deeper than the frame
+        if skipping and line.startswith("    "):
+            continue
+        skipping = False
+        kept.append(line)
+    return location, "\n".join(kept)
+
+
+def _class_missing(tail: str, model_name: str, name: str, app_dir: Path | None) -> BuildpackError:
+    module = model_name.rsplit(".", 1)[0] if "." in model_name else model_name
+    rel = Path(*module.split("."))
+    found: list[str] = []
+    file = ""
+    for candidate in (rel.with_suffix(".py"), rel / "__init__.py"):
+        if app_dir is not None and (app_dir / candidate).is_file():
+            file = str(candidate)
+            found = _top_level_classes(app_dir / candidate)
+            break
+    if not found:
+        return ModelClassMissing(tail, location=file or "MODEL_NAME", name=name)
+    cause = f"{file} defines {', '.join(found)}."
+    close = [c for c in found if c.lower() == name.lower()] or \
+        difflib.get_close_matches(name, found, n=1)
+    if close:
+        return ModelClassMisnamed(cause, location=file, name=name, found=close[0], file=file,
+                                  module=module)
+    return ModelClassMissing(cause, location=file, name=name)
+
+
+def _top_level_classes(path: Path) -> list[str]:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError, OSError):
+        return []
+    return [node.name for node in tree.body if isinstance(node, ast.ClassDef)]

@@ -28,6 +28,6 @@ def check_import(python: Path, app_dir: Path, config: ModelConfig, scribe: Scrib
         scribe, env=env, cwd=app_dir, echo=False,
     )
     if result.returncode != 0:
-        scribe.info(result.output)
-        raise classify_import_failure(result.output, config.model_name)
+        # the error block carries the model's own frames; the full traceback would repeat them
+        raise classify_import_failure(result.output, config.model_name, app_dir)
     scribe.info(f"Model class {config.model_name} imports")
