@@ -71,3 +71,52 @@ def test_a_module_seldon_core_brought_along_names_its_package():
     assert err.title == "The model LightGBMServer cannot be imported: module 'yaml' is missing"
     assert list(err.fix) == ["Add PyYAML to requirements.txt: the s2i builder image had it because "
                        "seldon-core depends on it, and this image does not install seldon-core."]
+
+
+def test_pip_hash_mismatch_in_a_nested_file_names_that_file_and_line():
+    output = ("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.\n"
+              "    numpy==1.26.4 from https://files.example/numpy.whl "
+              "(from -r requirements/base.txt (line 7)):\n"
+              "        Expected sha256 aaaa\n"
+              "             Got        bbbb\n")
+    err = classify_install_failure(output, 1, "pip install -r requirements.txt", "3.11.2")
+    assert err.title == "pip install -r requirements.txt: numpy==1.26.4 does not match its --hash"
+    assert err.location == "requirements/base.txt:7"
+    assert "bbbb" in err.cause
+
+
+def test_uv_hash_mismatch_is_recognised():
+    output = ("error: Failed to prepare distributions\n  Caused by: Hash mismatch for "
+              "`six==1.16.0`\n\nExpected:\n  sha256:0000\n\nComputed:\n  sha256:8abb\n")
+    err = classify_install_failure(output, 2, "uv pip install", "3.11.2")
+    assert err.title == "uv pip install: six==1.16.0 does not match its --hash"
+    assert "sha256:8abb" in err.cause
+
+
+def test_setup_py_error_of_a_dependency_sdist_is_not_blamed_on_the_repository():
+    output = ('  File "/tmp/pip-install-x1/oldpkg_123/setup.py", line 9, in <module>\n'
+              "  RuntimeError: Python 2 only\n  error: subprocess-exited-with-error\n")
+    err = classify_install_failure(output, 1, "pip install -r requirements.txt", "3.11.2")
+    assert "setup.py" not in err.title
+
+
+def test_a_raising_setup_py_names_the_exception_and_line():
+    output = ('    File "/workspace/setup.py", line 4, in <module>\n'
+              "      raise RuntimeError('set VERSION')\n"
+              "  RuntimeError: set VERSION\n")
+    err = classify_install_failure(output, 1, "pip install -e .", "3.11.2")
+    assert (err.title, err.location) == ("setup.py raised RuntimeError", "setup.py:4")
+
+
+def test_import_traceback_keeps_only_the_applications_frames(tmp_path):
+    output = ("Traceback (most recent call last):\n"
+              '  File "<string>", line 4, in <module>\n'
+              '  File "/usr/lib/python3.11/importlib/__init__.py", line 126, in import_module\n'
+              "    return _bootstrap._gcd_import(name[level:], package, level)\n"
+              f'  File "{tmp_path}/models/iris.py", line 12, in <module>\n'
+              "    MODEL = load_it()\n"
+              "ValueError: no weights\n")
+    err = classify_import_failure(output, "models.iris.Iris", tmp_path)
+    assert err.location == "models/iris.py:12"
+    assert "importlib" not in err.cause and "<string>" not in err.cause
+    assert 'File "models/iris.py", line 12' in err.cause and "ValueError: no weights" in err.cause
