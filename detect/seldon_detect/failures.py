@@ -47,12 +47,20 @@ ModelNameNotSet = _kind(
     "Add MODEL_NAME=<ClassName> to .s2i/environment (the file <ClassName>.py must define "
     "class <ClassName>), or use the module.path.ClassName form.",
     "Or pass it to the build: -e MODEL_NAME=<ClassName>.")
+ModelNameMisspelled = ModelNameNotSet.define(
+    "ModelNameMisspelled", "MODEL_NAME is not set, but {key} is",
+    "Rename {key} to MODEL_NAME in .s2i/environment.")
 ModelNameNotPython = _kind("ModelNameNotPython", "MODEL_NAME {name!r} is not a Python name",
                            "Fix MODEL_NAME, for example MODEL_NAME=MyModel.")
 ModelFileMissing = _kind(
     "ModelFileMissing", "No file {path}.py for MODEL_NAME={name}",
     "Rename the file or fix MODEL_NAME (it is case-sensitive).",
     "For a class inside a package use MODEL_NAME=package.module.ClassName.")
+ModelFileElsewhere = ModelFileMissing.define(
+    "ModelFileElsewhere", "No file {path}.py for MODEL_NAME={name}, but {found} exists",
+    "Set MODEL_NAME={dotted} (the module.path.ClassName form; the folder needs no "
+    "__init__.py).",
+    "Or move {found} to the top of the repository.")
 UnknownServiceType = _kind("UnknownServiceType", "Unknown SERVICE_TYPE {value!r}",
                            "Set SERVICE_TYPE in .s2i/environment or with -e SERVICE_TYPE=MODEL.")
 BadPayloadPassthrough = _kind(

@@ -202,8 +202,9 @@ def classify_import_failure(
     syntax = _SYNTAX.search(output)
     if syntax and location:
         file = location.rsplit(":", 1)[0]
-        kind = ModelPython2Code if _PYTHON2.search(syntax.group(0)) else ModelSyntaxError
-        return kind(tail, location=location, model=model_name, file=file)
+        if _PYTHON2.search(syntax.group(0)):
+            return ModelPython2Code(tail, location=location, model=model_name, file=file)
+        return ModelSyntaxError(tail, location=location, model=model_name, file=file)
     attr = re.search(r"has no attribute '([^']+)'", output)
     if attr:
         return _class_missing(tail, model_name, attr.group(1), app_dir)

@@ -10,6 +10,7 @@ settings, proxies, buildpack settings) and secrets, which never reach the image.
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,9 @@ from typing import Mapping
 from seldon_detect.envfile import EnvEntry
 from seldon_detect.failures import (
     BadPayloadPassthrough,
+    ModelFileElsewhere,
     ModelFileMissing,
+    ModelNameMisspelled,
     ModelNameNotPython,
     ModelNameNotSet,
     ParametersNotJson,
@@ -111,14 +114,23 @@ def resolve_model_config(
         for k, v in sorted(build_env.items()) if not is_build_key(k) and is_secret(k, v)
     ]
 
+    typos = misspelt_settings(s2i_env)
+    warnings += [f".s2i/environment:{e.line}: nothing reads {e.key}; did you mean {known}?"
+                 for e, known in typos if known != "MODEL_NAME"]
     name = merged.get("MODEL_NAME", "").strip()
     if "MODEL_NAME" in build_env:
         source = "the build environment"
     elif "MODEL_NAME" in file_env:
         source = ".s2i/environment"
     else:
+        typo = next((e for e, known in typos if known == "MODEL_NAME"), None)
+        if typo:
+            raise ModelNameMisspelled(
+                f"Line {typo.line} sets {typo.key}={typo.value}, which nothing reads, so the "
+                "build does not know which class to serve.",
+                location=f".s2i/environment:{typo.line}", key=typo.key)
         name, source = infer_model_name(app_dir), "inferred"
-    validate_model_name(app_dir, name)
+    validate_model_name(app_dir, name, _where("MODEL_NAME", s2i_env, build_env))
     merged["MODEL_NAME"] = name
 
     service_type = merged.get("SERVICE_TYPE", "MODEL").strip().upper() or "MODEL"
@@ -138,6 +150,24 @@ def resolve_model_config(
             location=_where("PAYLOAD_PASSTHROUGH", s2i_env, build_env), value=passthrough)
     _validate_parameters(merged.get("PREDICTIVE_UNIT_PARAMETERS"), s2i_env, build_env)
     return ModelConfig(name, service_type, dict(sorted(merged.items())), source, warnings)
+
+
+#: the settings of `.s2i/environment` that s2i users write by hand, for spotting typos
+KNOWN_SETTINGS = ("MODEL_NAME", "SERVICE_TYPE", "API_TYPE", "PERSISTENCE", "PAYLOAD_PASSTHROUGH",
+                  "PREDICTIVE_UNIT_PARAMETERS", "EXTRA_INDEX_URL", "PIP_TRUSTED_HOST",
+                  "GUNICORN_WORKERS", "GUNICORN_THREADS")
+
+
+def misspelt_settings(s2i_env: list[EnvEntry]) -> list[tuple[EnvEntry, str]]:
+    """Entries whose key is one letter or two away from a known setting: (entry, that setting)."""
+    found = []
+    for entry in s2i_env:
+        if entry.key in KNOWN_SETTINGS:
+            continue
+        close = difflib.get_close_matches(entry.key, KNOWN_SETTINGS, n=1, cutoff=0.85)
+        if close:
+            found.append((entry, close[0]))
+    return found
 
 
 def _where(key: str, s2i_env: list[EnvEntry], build_env: Mapping[str, str]) -> str:
@@ -201,11 +231,11 @@ def infer_model_name(app_dir: Path) -> str:
     raise ModelNameNotSet(cause, location=".s2i/environment")
 
 
-def validate_model_name(app_dir: Path, name: str) -> None:
+def validate_model_name(app_dir: Path, name: str, location: str = "MODEL_NAME") -> None:
     if not _DOTTED.match(name):
         raise ModelNameNotPython(
             "It must be a class name (file and class with the same name) or "
-            "module.path.ClassName.", location="MODEL_NAME", name=name)
+            "module.path.ClassName.", location=location, name=name)
     module = name.rsplit(".", 1)[0] if "." in name else name
     rel = Path(*module.split("."))
     if (app_dir / rel.with_suffix(".py")).is_file() or (app_dir / rel / "__init__.py").is_file():
@@ -215,8 +245,25 @@ def validate_model_name(app_dir: Path, name: str) -> None:
     # the module may come from an installed dependency; only warn-worthy, checked at import
     if "." in name:
         return
+    nested = _nested_module(app_dir, module)
+    if nested:
+        raise ModelFileElsewhere(
+            "The runtime imports the module from the top of the repository; a file in a folder "
+            "is imported by its dotted path.", location=location, path=rel, name=name,
+            found=nested, dotted=".".join(nested.with_suffix("").parts) + "." + name)
     candidates = model_candidates(app_dir)
     raise ModelFileMissing(
         f"The runtime imports module {module!r} from the application directory, and there is "
         "no such file." + (f" Candidates found: {', '.join(candidates)}." if candidates else ""),
-        location="MODEL_NAME", path=rel, name=name)
+        location=location, path=rel, name=name)
+
+
+def _nested_module(app_dir: Path, module: str) -> Path | None:
+    """`<folder>/.../<module>.py` a few folders down, outside hidden folders and environments."""
+    for depth in range(1, 4):
+        for path in sorted(app_dir.glob("*/" * depth + f"{module}.py")):
+            rel = path.relative_to(app_dir)
+            if all(_DOTTED.match(part) and part not in ("venv", "site-packages")
+                   for part in rel.parent.parts):
+                return rel
+    return None

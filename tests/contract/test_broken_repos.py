@@ -83,3 +83,28 @@ def test_setup_py_importing_an_uninstalled_module_names_its_line(make_app, lifec
     assert _head(out) == ("ERROR: setup.py imports 'numpy_is_not_here', which is not installed yet "
                           "(setup.py:2)")
     assert "requirements.txt" in out
+
+
+def test_model_in_a_folder_gets_its_dotted_name(make_app, lifecycle):
+    app = make_app({"models/Iris.py": "class Iris:\n    pass\n",
+                    ".s2i/environment": "# moved from s2i\nMODEL_NAME=Iris\n"})
+    out = _failed(lifecycle(app), "seldon/s2i-environment")
+    assert _head(out) == ("ERROR: No file Iris.py for MODEL_NAME=Iris, but models/Iris.py exists "
+                          "(.s2i/environment:2)")
+    assert "Set MODEL_NAME=models.Iris.Iris" in out
+
+
+def test_the_dotted_name_it_suggests_builds(make_app, lifecycle):
+    app = make_app({"models/Iris.py": "class Iris:\n    pass\n",
+                    ".s2i/environment": "MODEL_NAME=models.Iris.Iris\n"})
+    builds = run_group(lifecycle(app))
+    assert builds["seldon/runtime"].returncode == 0, builds["seldon/runtime"].output
+
+
+def test_misspelt_model_name_key_is_named_by_its_line(make_app, lifecycle):
+    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
+                    "Helper.py": "class Helper:\n    pass\n",
+                    ".s2i/environment": "MODLE_NAME=MyModel\nSERVICE_TYPE=MODEL\n"})
+    out = _failed(lifecycle(app), "seldon/s2i-environment")
+    assert _head(out) == "ERROR: MODEL_NAME is not set, but MODLE_NAME is (.s2i/environment:1)"
+    assert "Rename MODLE_NAME to MODEL_NAME" in out

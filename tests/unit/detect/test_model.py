@@ -6,7 +6,12 @@ import pytest
 
 from seldon_detect.envfile import parse_env_text
 from seldon_detect.errors import UserError
-from seldon_detect.model import is_build_key, model_candidates, resolve_model_config
+from seldon_detect.model import (
+    is_build_key,
+    misspelt_settings,
+    model_candidates,
+    resolve_model_config,
+)
 
 
 def _app(tmp_path, files):
@@ -92,3 +97,20 @@ def test_output_transformer_and_case(tmp_path):
 ])
 def test_build_keys(key, build):
     assert is_build_key(key) is build
+
+
+@pytest.mark.parametrize("key, known", [("MODLE_NAME", "MODEL_NAME"),
+                                        ("SERVICE_TPYE", "SERVICE_TYPE"),
+                                        ("GUNICORN_WORKER", "GUNICORN_WORKERS"),
+                                        ("OMP_NUM_THREADS", None), ("MODEL", None)])
+def test_misspelt_settings(key, known):
+    entries = parse_env_text(f"{key}=x\n", ".s2i/environment")
+    assert misspelt_settings(entries) == ([(entries[0], known)] if known else [])
+
+
+def test_a_misspelt_setting_is_a_warning_naming_its_line(tmp_path):
+    app = _app(tmp_path, {"M.py": "class M: pass\n"})
+    env = parse_env_text("MODEL_NAME=M\nSERVICE_TPYE=ROUTER\n", ".s2i/environment")
+    config = resolve_model_config(app, env, {})
+    assert ".s2i/environment:2: nothing reads SERVICE_TPYE; did you mean SERVICE_TYPE?" \
+        in config.warnings
