@@ -11,6 +11,7 @@ import yaml
 from seldon_detect.failures import (
     CondaChannelsNotList,
     CondaDependenciesNotList,
+    CondaEntriesRunTogether,
     CondaNotMapping,
     CondaNotYaml,
     CondaUnsupportedEntry,
@@ -37,6 +38,19 @@ def find_environment_file(app_dir: Path) -> Path | None:
     return None
 
 
+#: `- python=3.11` followed by a deeper `   - numpy` folds into "python=3.11 - numpy"
+_RUN_TOGETHER = re.compile(r"\s-\s+\S")
+
+
+def _line_of(path: Path, entry: str) -> int:
+    """The line of the file where a folded entry starts (0 when it cannot be found)."""
+    first = entry.split(" - ")[0].strip()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().lstrip("-").strip() == first:
+            return number
+    return 0
+
+
 def parse_environment(path: Path) -> CondaEnvironment:
     shown = path.name
     try:
@@ -61,6 +75,11 @@ def parse_environment(path: Path) -> CondaEnvironment:
     if not isinstance(deps, list):
         raise CondaDependenciesNotList(location=f"{shown}: dependencies")
     for dep in deps:
+        if isinstance(dep, str) and _RUN_TOGETHER.search(dep):
+            raise CondaEntriesRunTogether(
+                f"The entry reads {dep!r}: the next line is indented deeper than this one, so "
+                "YAML joined them.", location=f"{shown}:{_line_of(path, dep)}", file=shown,
+                entry=dep)
         if isinstance(dep, str):
             env.specs.append(dep.strip())
             match = _PYTHON_SPEC.match(dep.strip())

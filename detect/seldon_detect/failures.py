@@ -175,12 +175,21 @@ CondaDependenciesNotList = _kind("CondaDependenciesNotList", "`dependencies` mus
 CondaUnsupportedEntry = _kind(
     "CondaUnsupportedEntry", "Unsupported entry in `dependencies`",
     "Use `- package=version` entries and at most one `- pip: [...]` entry.")
+CondaEntriesRunTogether = _kind(
+    "CondaEntriesRunTogether", "{file}: {entry!r} is two list entries run together",
+    "Indent every `- ` entry of the list by the same number of spaces: YAML reads a line "
+    "indented deeper than the one above as the rest of that entry.")
 CondaNoPython = _kind("CondaNoPython", "{file} does not install Python",
                       "Add `- python=3.11` (or another version) to the dependencies of {file}.")
 CondaUnsolvable = _kind(
     "CondaUnsolvable", "The conda environment cannot be solved",
     "Check the names and versions in environment.yml against the channels listed there.",
     "Add the channel that has the package to `channels:`.")
+CondaChannelUnreachable = _kind(
+    "CondaChannelUnreachable", "Cannot reach the conda channel {channel}",
+    "Check the channel's address under `channels:` in environment.yml.",
+    "If the build has no access to it, mirror the channels and point a `conda` binding's "
+    "`.condarc` channel_alias at the mirror (docs/dependencies.md).")
 CondaCreateFailed = _kind(
     "CondaCreateFailed", "Creating the conda environment failed",
     "Read the output above; check that the channels are reachable from the build (or "

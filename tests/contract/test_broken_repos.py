@@ -108,3 +108,15 @@ def test_misspelt_model_name_key_is_named_by_its_line(make_app, lifecycle):
     out = _failed(lifecycle(app), "seldon/s2i-environment")
     assert _head(out) == "ERROR: MODEL_NAME is not set, but MODLE_NAME is (.s2i/environment:1)"
     assert "Rename MODLE_NAME to MODEL_NAME" in out
+
+
+def test_unreachable_conda_channel_is_named(make_app, lifecycle):
+    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
+                    "environment.yml": "channels:\n  - https://conda.invalid/t/tok-123/ours\n"
+                                       "dependencies:\n  - python=3.11\n  - numpy\n"})
+    out = _failed(lifecycle(app), "seldon/conda-environment")
+    head = _head(out)
+    assert head.startswith("ERROR: Cannot reach the conda channel https://conda.invalid/t/"), out
+    assert head.endswith("/ours (environment.yml: channels)")
+    assert "tok-123" not in out
+    assert "channel_alias" in out

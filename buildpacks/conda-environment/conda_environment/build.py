@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import compileall
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -33,13 +34,14 @@ from seldon_detect.digests import digest_files
 from seldon_detect.envfile import parse_env_file
 from seldon_detect.failures import (
     BuildpackError,
+    CondaChannelUnreachable,
     CondaCreateFailed,
     CondaNoPip,
     CondaNoPython,
     CondaUnsolvable,
     RattlerInstallFailed,
 )
-from seldon_detect.scribe import Scribe
+from seldon_detect.scribe import Scribe, redact
 
 ENV_LAYER = "conda-env"
 TOOL_LAYER = "rattler"
@@ -179,7 +181,23 @@ def _solve_error(output: str) -> BuildpackError:
         return CondaUnsolvable(
             "A package (or version) in environment.yml is not in its channels.\n\n" + tail,
             location="environment.yml")
+    unreachable = _UNREACHABLE.search(output)
+    if unreachable:
+        url = unreachable.group(1) or unreachable.group(2)
+        channel = redact(_PLATFORM_PATH.split(url, maxsplit=1)[0])
+        first = next(line for line in output.splitlines() if url in line)
+        return CondaChannelUnreachable(
+            f"The solver could not download the channel's package index: {redact(first.strip())}",
+            location="environment.yml: channels", channel=channel)
     return CondaCreateFailed(tail)
+
+
+#: py-rattler's `error sending request for url (URL)`, micromamba/conda's curl errors on a URL
+_UNREACHABLE = re.compile(r"error sending request for url \((\S+?)\)|"
+                          r"(?:Could not resolve host|Failed to connect|HTTP 000|"
+                          r"CondaHTTPError).*?(https?://\S+)")
+#: the part of a repodata URL after the channel: `/noarch/repodata.json`, `/linux-64/...`
+_PLATFORM_PATH = re.compile(r"/(?:noarch|linux-\w+|osx-\w+|win-\w+)/")
 
 
 def _ensure_pip(python: Path, scribe: Scribe) -> None:

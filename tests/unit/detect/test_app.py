@@ -130,3 +130,13 @@ def test_index_settings_hide_credentials_from_fingerprint_and_log(tmp_path):
 
 def test_probe_unreachable_index_is_none():
     assert probe_index("http://127.0.0.1:9/simple/", "x", timeout=1) is None
+
+
+def test_conda_entries_run_together_by_a_deeper_indent_name_their_line(tmp_path):
+    path = tmp_path / "environment.yml"
+    path.write_text("name: m\ndependencies:\n  - python=3.11\n   - numpy\n")
+    with pytest.raises(UserError) as err:
+        parse_environment(path)
+    assert err.value.title == ("environment.yml: 'python=3.11 - numpy' is two list entries run "
+                               "together")
+    assert err.value.location == "environment.yml:3"
