@@ -223,6 +223,12 @@ DebianPackageUninstallable = _kind(
     f"Check the name on {_DEBIAN_INDEX} (the stack is Debian 12 'bookworm') and correct it.",
     "A pinned version (name=version) must be one the archive still has; drop the pin to take "
     "the current one.")
+DebianPythonPackage = DebianPackageUninstallable.define(
+    "DebianPythonPackage", "{name} is a Python 2 package that Debian 12 no longer has",
+    "Install the Python library with pip instead: list it in requirements.txt (for "
+    "python-opencv, opencv-python-headless). Debian's python3-* packages install into the "
+    "system Python, which the model's environment does not see.",
+    "Keep in {file} only the system libraries that the pip wheels need (e.g. libgl1).")
 DebianDownloadFailed = _kind("DebianDownloadFailed", "Downloading the Debian packages failed",
                              "Check the network access to the Debian mirror and build again.")
 DebianUnpackFailed = _kind(

@@ -89,3 +89,13 @@ def test_unknown_package_names_its_line(make_app, lifecycle):
     assert "ERROR: A requested Debian package cannot be installed (Aptfile:3)" in run.output
     assert "Unable to locate package no-such-package-e2b7" in run.output
     assert "Traceback" not in run.output
+
+
+def test_a_python2_debian_package_points_to_pip(make_app, lifecycle):
+    _absent_package()  # skips off Debian
+    lc = lifecycle(make_app({"Aptfile": "# from the old s2i Dockerfile\npython-opencv\n"}))
+    run = lc.build(BP, ENTRIES)
+    assert run.returncode == 1
+    assert ("ERROR: python-opencv is a Python 2 package that Debian 12 no longer has "
+            "(Aptfile:2)") in run.output, run.output
+    assert "opencv-python-headless" in run.output

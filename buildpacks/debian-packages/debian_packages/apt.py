@@ -20,6 +20,7 @@ from seldon_detect.failures import (
     DebianDownloadFailed,
     DebianListsUnreadable,
     DebianPackageUninstallable,
+    DebianPythonPackage,
 )
 from seldon_detect.scribe import Scribe
 
@@ -124,6 +125,11 @@ class Apt:
         if result.returncode != 0:
             bad = blamed(result.output, [r.name for r in requests])
             where = [r.source for r in requests if r.name in bad]
+            python2 = [name for name in bad if name.startswith("python-")]
+            if python2:
+                source = next(r.source for r in requests if r.name == python2[0])
+                raise DebianPythonPackage(_errors(result.output), location=", ".join(where),
+                                          name=python2[0], file=source.split(":")[0])
             raise DebianPackageUninstallable(_errors(result.output), location=", ".join(where))
         return parse_simulation(result.output)
 
