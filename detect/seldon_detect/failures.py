@@ -52,6 +52,10 @@ ModelNameMisspelled = ModelNameNotSet.define(
     "Rename {key} to MODEL_NAME in .s2i/environment.")
 ModelNameNotPython = _kind("ModelNameNotPython", "MODEL_NAME {name!r} is not a Python name",
                            "Fix MODEL_NAME, for example MODEL_NAME=MyModel.")
+ModelNameIsFile = _kind(
+    "ModelNameIsFile", "MODEL_NAME {name!r} names a file, not a class",
+    "Set MODEL_NAME={suggested}: the file name without .py, when the file defines a class of "
+    "the same name, else module.ClassName.")
 ModelFileMissing = _kind(
     "ModelFileMissing", "No file {path}.py for MODEL_NAME={name}",
     "Rename the file or fix MODEL_NAME (it is case-sensitive).",

@@ -21,6 +21,7 @@ from seldon_detect.failures import (
     BadPayloadPassthrough,
     ModelFileElsewhere,
     ModelFileMissing,
+    ModelNameIsFile,
     ModelNameMisspelled,
     ModelNameNotPython,
     ModelNameNotSet,
@@ -232,6 +233,12 @@ def infer_model_name(app_dir: Path) -> str:
 
 
 def validate_model_name(app_dir: Path, name: str, location: str = "MODEL_NAME") -> None:
+    if name.endswith(".py"):
+        module = name[:-3].replace("/", ".")
+        raise ModelNameIsFile(
+            "MODEL_NAME is the name of the class to serve; the runtime finds its file from it.",
+            location=location, name=name,
+            suggested=module if "." not in module else f"{module}.<ClassName>")
     if not _DOTTED.match(name):
         raise ModelNameNotPython(
             "It must be a class name (file and class with the same name) or "
@@ -252,9 +259,13 @@ def validate_model_name(app_dir: Path, name: str, location: str = "MODEL_NAME") 
             "is imported by its dotted path.", location=location, path=rel, name=name,
             found=nested, dotted=".".join(nested.with_suffix("").parts) + "." + name)
     candidates = model_candidates(app_dir)
+    other_case = [p.stem for p in sorted(app_dir.glob("*.py")) if p.stem.lower() == name.lower()]
     raise ModelFileMissing(
         f"The runtime imports module {module!r} from the application directory, and there is "
-        "no such file." + (f" Candidates found: {', '.join(candidates)}." if candidates else ""),
+        "no such file."
+        + (f" {other_case[0]}.py differs only in case: MODEL_NAME={other_case[0]}?"
+           if other_case else "")
+        + (f" Candidates found: {', '.join(candidates)}." if candidates else ""),
         location=location, path=rel, name=name)
 
 

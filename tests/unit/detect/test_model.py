@@ -114,3 +114,21 @@ def test_a_misspelt_setting_is_a_warning_naming_its_line(tmp_path):
     config = resolve_model_config(app, env, {})
     assert ".s2i/environment:2: nothing reads SERVICE_TPYE; did you mean SERVICE_TYPE?" \
         in config.warnings
+
+
+@pytest.mark.parametrize("value, suggested", [("MyModel.py", "MODEL_NAME=MyModel:"),
+                                              ("models/iris.py", "MODEL_NAME=models.iris.<Cl")])
+def test_model_name_given_as_a_file_says_which_name_to_use(tmp_path, value, suggested):
+    app = _app(tmp_path, {"MyModel.py": "class MyModel: pass\n"})
+    with pytest.raises(UserError) as err:
+        resolve_model_config(app, parse_env_text(f"MODEL_NAME={value}\n", ".s2i/environment"), {})
+    assert err.value.title == f"MODEL_NAME {value!r} names a file, not a class"
+    assert err.value.location == ".s2i/environment:1"
+    assert suggested in err.value.fix[0]
+
+
+def test_model_name_in_another_case_than_its_file_is_pointed_at(tmp_path):
+    app = _app(tmp_path, {"MyModel.py": "class MyModel: pass\n", "Other.py": "class Other: pass\n"})
+    with pytest.raises(UserError) as err:
+        resolve_model_config(app, parse_env_text("MODEL_NAME=mymodel\n", ".s2i/environment"), {})
+    assert "MyModel.py differs only in case: MODEL_NAME=MyModel?" in err.value.cause
