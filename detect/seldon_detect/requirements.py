@@ -82,7 +82,10 @@ class RequirementsSet:
         return [r.name for r in self.requirements if r.name]
 
     def locate(self, spec: str) -> str:
-        """Where the requirement of `spec`'s project is written (`file:line`), or ""."""
+        """Where the requirement of `spec`'s project (or of the URL `spec`) is written
+        (`file:line`), or ""."""
+        if "://" in spec:
+            return next((line.location for line in self.requirements if spec in line.text), "")
         wanted = canonical_name(re.split(r"[\s=<>!~\[;(@]", spec.strip(), maxsplit=1)[0])
         for line in self.requirements + self.constraints:
             if line.name and canonical_name(line.name) == wanted:

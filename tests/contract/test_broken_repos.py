@@ -65,11 +65,12 @@ def test_hash_mismatch_names_the_requirements_line(make_app, lifecycle, private_
 
 def test_unreachable_git_requirement_says_how_to_do_without(make_app, lifecycle, private_index):
     app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
-                    "requirements.txt": "git+https://git.invalid/org/features.git@v1#egg=features\n"})
+                    "requirements.txt": "tinydep\n"
+                                        "git+https://git.invalid/org/features.git@v1#egg=features\n"})
     lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]})
     out = _failed(lc, "seldon/pip-requirements")
-    assert _head(out).startswith("ERROR: pip install -r requirements.txt: cannot fetch "
-                                 "https://git.invalid/org/features.git")
+    assert _head(out) == ("ERROR: pip install -r requirements.txt: cannot fetch "
+                          "https://git.invalid/org/features.git (requirements.txt:2)")
     assert "wheel folder" in out
 
 

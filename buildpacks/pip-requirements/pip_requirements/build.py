@@ -21,7 +21,7 @@ from seldon_detect.cnb.metadata import LayerMetadata
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.result import BuildResult, LayerResult
 from seldon_detect.cnb.reuse import LayersDir
-from seldon_detect.failures import InstallNoMatch
+from seldon_detect.failures import InstallNoMatch, InstallNoWheel, InstallVcsUnreachable
 from seldon_detect.requirements import RequirementsSet
 from seldon_detect.scribe import Scribe
 
@@ -74,10 +74,11 @@ def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
 
 @contextmanager
 def _located(requirements: RequirementsSet | None) -> Iterator[None]:
-    """A requirement no index has is named by the line that asks for it."""
+    """A requirement pip cannot get is named by the line that asks for it."""
     try:
         yield
-    except InstallNoMatch as err:
+    except (InstallNoMatch, InstallNoWheel, InstallVcsUnreachable) as err:
         if requirements and not err.location:
-            err.location = requirements.locate(str(err.values.get("name", "")))
+            err.location = requirements.locate(str(err.values.get("name")
+                                                   or err.values.get("url", "")))
         raise
