@@ -106,14 +106,16 @@ def classify_install_failure(
             f"pip found no binary wheel of {name} {version} for Python {python}, so it tried "
             "to build the source archive, and that failed. Old releases publish wheels only "
             "for the Pythons of their day (an s2i builder image often had an older Python)."
-            "\n\n" + tail,
+            + _build_error(output[failed_at:] if failed_at >= 0 else output),
             step=what, name=name, version=version, python=python)
+    wheel = re.search(r"Failed building wheel for (\S+)", output)
     if "python.h: no such file" in text or "command 'gcc' failed" in text or \
             "error: command 'x86_64-linux-gnu-gcc' failed" in text or \
             "failed building wheel" in text or "could not build wheels" in text:
         return InstallCompileFailed(
-            "No binary wheel matched this platform, so pip tried to build one and the native "
-            "build failed.\n\n" + tail,
+            "No binary wheel matched this platform, so pip tried to build "
+            + (f"one of {wheel.group(1)}" if wheel else "one")
+            + " and the native build failed." + _build_error(output),
             step=what, python=python)
     missing = missing_distribution(output)
     if missing or "could not find a version that satisfies" in text:
@@ -129,6 +131,19 @@ def classify_install_failure(
             step=what)
     return InstallFailed(tail or "The installer printed nothing.", step=what, code=returncode,
                          python=python)
+
+
+#: a compiler's or a build backend's own error line, e.g. `src/x.c:3:10: fatal error: ...`
+_BUILD_ERROR = re.compile(r"^\s*(\S*:\d+:\d+: (?:fatal )?error: .*|"
+                          r"(?:\w+\.)*\w*(?:Error|Exception)\b: .*|"
+                          r"error: command '.*' failed.*)$", re.M)
+
+
+def _build_error(output: str) -> str:
+    """The first error line of a failed source build: the installer's output above has the
+    rest, so the error block does not repeat it."""
+    found = _BUILD_ERROR.search(output)
+    return f"\n\nThe build stopped at: {found.group(1).strip()}" if found else ""
 
 
 def _hash_mismatch(output: str, what: str) -> BuildpackError | None:

@@ -120,3 +120,21 @@ def test_import_traceback_keeps_only_the_applications_frames(tmp_path):
     assert err.location == "models/iris.py:12"
     assert "importlib" not in err.cause and "<string>" not in err.cause
     assert 'File "models/iris.py", line 12' in err.cause and "ValueError: no weights" in err.cause
+
+
+def test_a_failed_source_build_names_its_first_error_line_not_pips_notes():
+    output = ("Collecting pandas==1.1.5 (from -r requirements.txt (line 3))\n"
+              "  Downloading pandas-1.1.5.tar.gz (5.2 MB)\n"
+              "  error: subprocess-exited-with-error\n"
+              "      ModuleNotFoundError: No module named 'pkg_resources'\n"
+              "  note: This error originates from a subprocess.\n")
+    err = classify_install_failure(output, 1, PIP, "3.11.2")
+    assert err.cause.endswith("The build stopped at: ModuleNotFoundError: No module named "
+                              "'pkg_resources'")
+    compiled = classify_install_failure(
+        "  x.c:3:10: fatal error: Python.h: No such file or directory\n"
+        "  error: command '/usr/bin/gcc' failed with exit code 1\n"
+        "  ERROR: Failed building wheel for fastthing\n", 1, PIP, "3.11.2")
+    assert "build one of fastthing" in compiled.cause
+    assert "stopped at: x.c:3:10: fatal error: Python.h" in compiled.cause
+    assert "note:" not in err.cause + compiled.cause
