@@ -215,7 +215,9 @@ def classify_import_failure(
             "A compiled extension needs a system library that the run image does not have.\n\n"
             + tail, model=model_name, library=lib.group(1))
     syntax = _SYNTAX.search(output)
-    if syntax and location:
+    frames = _FRAME.findall(output)
+    if syntax and location and app_dir is not None and \
+            frames[-1][0].startswith(str(app_dir).rstrip("/") + "/"):
         file = location.rsplit(":", 1)[0]
         if _PYTHON2.search(syntax.group(0)):
             return ModelPython2Code(tail, location=location, model=model_name, file=file)
@@ -239,16 +241,23 @@ def _user_traceback(output: str, app_dir: Path | None) -> tuple[str, str]:
     if app_dir is None:
         return "", output
     root = str(app_dir).rstrip("/") + "/"
+    lines = output.splitlines()
+    frames = [n for n, line in enumerate(lines) if _FRAME.match(line)]
     kept: list[str] = []
     location, skipping = "", False
-    for line in output.splitlines():
+    for number, line in enumerate(lines):
         frame = _FRAME.match(line)
         if frame:
-            skipping = not frame.group(1).startswith(root)
+            path = frame.group(1)
+            ours = path.startswith(root)
+            # a library's innermost frame stays too: that is where it raised
+            library = not path.startswith("<") and "/importlib/" not in path
+            skipping = not ours and not (number == frames[-1] and library)
+            if ours:
+                location = f"{path[len(root):]}:{frame.group(2)}"
+                line = line.replace(path, path[len(root):])
             if not skipping:
-                rel = frame.group(1)[len(root):]
-                location = f"{rel}:{frame.group(2)}"
-                kept.append(line.replace(frame.group(1), rel))
+                kept.append(line)
             continue
         # the source and caret lines under a frame are indented deeper than the frame
         if skipping and line.startswith("    "):

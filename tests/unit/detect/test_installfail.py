@@ -138,3 +138,28 @@ def test_a_failed_source_build_names_its_first_error_line_not_pips_notes():
     assert "build one of fastthing" in compiled.cause
     assert "stopped at: x.c:3:10: fatal error: Python.h" in compiled.cause
     assert "note:" not in err.cause + compiled.cause
+
+
+def test_import_traceback_keeps_the_librarys_frame_that_raised(tmp_path):
+    output = ("Traceback (most recent call last):\n"
+              '  File "<string>", line 4, in <module>\n'
+              f'  File "{tmp_path}/MyModel.py", line 1, in <module>\n'
+              "    import joblib\n"
+              '  File "/layers/venv/lib/python3.11/site-packages/joblib/__init__.py", line 9\n'
+              "    from .numpy_pickle import load\n"
+              "ImportError: cannot import name 'load'\n")
+    err = classify_import_failure(output, "MyModel", tmp_path)
+    assert err.location == "MyModel.py:1"
+    assert "site-packages/joblib/__init__.py" in err.cause and "<string>" not in err.cause
+
+
+def test_a_syntax_error_inside_a_library_is_not_blamed_on_the_model(tmp_path):
+    output = ("Traceback (most recent call last):\n"
+              f'  File "{tmp_path}/MyModel.py", line 1, in <module>\n'
+              "    import oldlib\n"
+              '  File "/layers/venv/lib/python3.11/site-packages/oldlib.py", line 3\n'
+              '    print "x"\n'
+              "SyntaxError: Missing parentheses in call to 'print'.\n")
+    err = classify_import_failure(output, "MyModel", tmp_path)
+    assert err.title == "The model MyModel cannot be imported"
+    assert "site-packages/oldlib.py" in err.cause
