@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from tests.contract.lifecycle import run_group
 
+MODEL = "class MyModel:\n    pass\n"
+
 
 def _failed(lc, bp_id: str):
     builds = run_group(lc)
@@ -18,6 +20,14 @@ def _head(output: str) -> str:
     heads = [line for line in output.splitlines() if line.startswith("ERROR: ")]
     assert len(heads) == 1, output
     return heads[0]
+
+
+def _pip_failure(make_app, lifecycle, index, bp_id: str, **files: str) -> tuple[str, str]:
+    """(ERROR line, output) of MyModel.py plus `files` (dots in names as `_`) against the
+    private index only."""
+    app = make_app({"MyModel.py": MODEL, **{k.replace("_", "."): v for k, v in files.items()}})
+    out = _failed(lifecycle(app, env={"PIP_INDEX_URL": index["auth_url"]}), bp_id)
+    return _head(out), out
 
 
 def test_python2_model_names_its_line_once(make_app, lifecycle):
@@ -51,7 +61,7 @@ def test_module_level_error_names_the_line_and_load(make_app, lifecycle):
 
 def test_hash_mismatch_names_the_requirements_line(make_app, lifecycle, private_index,
                                                    wheel_folder):
-    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
+    app = make_app({"MyModel.py": MODEL,
                     "requirements.txt": "# pinned\nlocaldep==0.3 --hash=sha256:" + "0" * 64 + "\n"})
     lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]},
                    bindings={"local-wheels": {"type": "wheels"}})
@@ -64,25 +74,22 @@ def test_hash_mismatch_names_the_requirements_line(make_app, lifecycle, private_
 
 
 def test_unreachable_git_requirement_says_how_to_do_without(make_app, lifecycle, private_index):
-    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
-                    "requirements.txt": "tinydep\n"
-                                        "git+https://git.invalid/org/features.git@v1#egg=features\n"})
-    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]})
-    out = _failed(lc, "seldon/pip-requirements")
-    assert _head(out) == ("ERROR: pip install -r requirements.txt: cannot fetch "
-                          "https://git.invalid/org/features.git (requirements.txt:2)")
+    head, out = _pip_failure(
+        make_app, lifecycle, private_index, "seldon/pip-requirements",
+        requirements_txt="tinydep\ngit+https://git.invalid/org/features.git@v1#egg=features\n")
+    assert head == ("ERROR: pip install -r requirements.txt: cannot fetch "
+                    "https://git.invalid/org/features.git (requirements.txt:2)")
     assert "wheel folder" in out
 
 
 def test_setup_py_importing_an_uninstalled_module_names_its_line(make_app, lifecycle,
                                                                  private_index):
-    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
-                    "setup.py": "from setuptools import setup\nimport numpy_is_not_here\n\n"
-                                "setup(name='mymodel', version='0.1', py_modules=['MyModel'])\n"})
-    lc = lifecycle(app, env={"PIP_INDEX_URL": private_index["auth_url"]})
-    out = _failed(lc, "seldon/setup-py")
-    assert _head(out) == ("ERROR: setup.py imports 'numpy_is_not_here', which is not installed yet "
-                          "(setup.py:2)")
+    head, out = _pip_failure(
+        make_app, lifecycle, private_index, "seldon/setup-py",
+        setup_py="from setuptools import setup\nimport numpy_is_not_here\n\n"
+                 "setup(name='mymodel', version='0.1', py_modules=['MyModel'])\n")
+    assert head == ("ERROR: setup.py imports 'numpy_is_not_here', which is not installed yet "
+                    "(setup.py:2)")
     assert "requirements.txt" in out
 
 
@@ -103,7 +110,7 @@ def test_the_dotted_name_it_suggests_builds(make_app, lifecycle):
 
 
 def test_misspelt_model_name_key_is_named_by_its_line(make_app, lifecycle):
-    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
+    app = make_app({"MyModel.py": MODEL,
                     "Helper.py": "class Helper:\n    pass\n",
                     ".s2i/environment": "MODLE_NAME=MyModel\nSERVICE_TYPE=MODEL\n"})
     out = _failed(lifecycle(app), "seldon/s2i-environment")
@@ -112,7 +119,7 @@ def test_misspelt_model_name_key_is_named_by_its_line(make_app, lifecycle):
 
 
 def test_unreachable_conda_channel_is_named(make_app, lifecycle):
-    app = make_app({"MyModel.py": "class MyModel:\n    pass\n",
+    app = make_app({"MyModel.py": MODEL,
                     "environment.yml": "channels:\n  - https://conda.invalid/t/tok-123/ours\n"
                                        "dependencies:\n  - python=3.11\n  - numpy\n"})
     out = _failed(lifecycle(app), "seldon/conda-environment")
