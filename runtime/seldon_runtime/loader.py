@@ -39,9 +39,24 @@ def split_name(interface_name: str) -> tuple[str, str]:
     return interface_name, interface_name
 
 
+_RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _frames(exc: BaseException) -> list[traceback.FrameSummary]:
+    """The traceback without importlib's and the runtime's own frames: the user acts on theirs."""
+    return [f for f in traceback.extract_tb(exc.__traceback__)
+            if "importlib" not in f.filename and not f.filename.startswith(_RUNTIME_DIR)]
+
+
 def _user_frames(exc: BaseException) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "importlib" not in f.filename]
-    return "".join(traceback.format_list(frames[-5:])).rstrip()
+    return "".join(traceback.format_list(_frames(exc)[-5:])).rstrip()
+
+
+def _raised_at(exc: BaseException) -> str:
+    """`file:line` of the innermost frame outside installed packages (the model's own code)."""
+    frames = _frames(exc)
+    own = [f for f in frames if "-packages" + os.sep not in f.filename] or frames
+    return f"{own[-1].filename}:{own[-1].lineno}" if own else ""
 
 
 def load_class(interface_name: str, workdir: str | None = None) -> type:
@@ -97,8 +112,8 @@ def instantiate(cls: type, parameters: dict[str, Any], interface_name: str) -> A
             raise ModelServiceUnreachable(
                 f"{cls.__name__}() connects to a service when it is created and got "
                 f"{type(exc).__name__}: {exc}\n\n{_user_frames(exc)}",
-                name=interface_name) from None
+                location=_raised_at(exc), name=interface_name) from None
         names = ", ".join(parameters) or "no parameters"
         raise ModelCreationFailed(
             f"{cls.__name__}({names}) raised {type(exc).__name__}: {exc}\n\n{_user_frames(exc)}",
-            name=interface_name) from None
+            location=_raised_at(exc), name=interface_name) from None

@@ -79,6 +79,9 @@ ModelServiceUnreachable = _kind(
     "REDIS_SERVICE_HOST), with `-e` or the deployment's env.")
 ModelCreationFailed = _kind(
     "ModelCreationFailed", "Creating the model {name} failed",
+    "Fix the error at the line shown; the server creates the model at start-up.",
+    "A file the constructor opens must exist in the container: a file of the repository (the "
+    "image's /workspace) or a mounted volume, at the path the code uses.",
     "The constructor receives each entry of PREDICTIVE_UNIT_PARAMETERS as a keyword argument; "
     "check their names and types.")
 

@@ -67,6 +67,16 @@ def test_a_model_whose_service_is_down_says_so():
     assert "ConnectionRefusedError" in result.stderr and "REDIS_SERVICE_HOST" in result.stderr
 
 
+def test_a_failing_constructor_names_the_models_line_not_the_runtimes():
+    result = run_cli("NeedsWeights")
+    assert result.returncode == 1
+    head = result.stderr[result.stderr.index("ERROR: "):].splitlines()[0]
+    assert head == (f"ERROR: Creating the model NeedsWeights failed "
+                    f"({MODELS / 'NeedsWeights.py'}:6)")
+    assert "seldon_runtime" not in result.stderr and "FileNotFoundError" in result.stderr
+    assert "mounted volume" in result.stderr
+
+
 def test_unknown_positional_exits_255():
     result = run_cli("Identity", "REST")
     assert result.returncode == 255
