@@ -245,6 +245,7 @@ def validate_model_name(app_dir: Path, name: str, location: str = "MODEL_NAME") 
             "module.path.ClassName.", location=location, name=name)
     module = name.rsplit(".", 1)[0] if "." in name else name
     rel = Path(*module.split("."))
+    _check_not_package_of_file(app_dir, name, rel, location)
     if (app_dir / rel.with_suffix(".py")).is_file() or (app_dir / rel / "__init__.py").is_file():
         return
     if "." in name and (app_dir / rel).is_dir():
@@ -278,3 +279,19 @@ def _nested_module(app_dir: Path, module: str) -> Path | None:
                    for part in rel.parent.parts):
                 return rel
     return None
+
+
+def _check_not_package_of_file(app_dir: Path, name: str, rel: Path, location: str) -> None:
+    """MODEL_NAME=models.MyModel names the folder `models`, while the class is in
+    models/MyModel.py: the module path misses the file's own name."""
+    cls = name.rsplit(".", 1)[-1]
+    found = rel / f"{cls}.py"
+    if "." not in name or not (app_dir / found).is_file():
+        return
+    init = app_dir / rel / "__init__.py"
+    if init.is_file() and cls in init.read_text(encoding="utf-8", errors="replace"):
+        return  # the package imports or defines the class itself
+    raise ModelFileElsewhere(
+        f"{rel} is a folder, so the runtime imports the package, which does not have {cls}; "
+        "the class is in a file of that folder.", location=location, path=rel, name=name,
+        found=found, dotted=f"{name}.{cls}")

@@ -132,3 +132,24 @@ def test_model_name_in_another_case_than_its_file_is_pointed_at(tmp_path):
     with pytest.raises(UserError) as err:
         resolve_model_config(app, parse_env_text("MODEL_NAME=mymodel\n", ".s2i/environment"), {})
     assert "MyModel.py differs only in case: MODEL_NAME=MyModel?" in err.value.cause
+
+
+@pytest.mark.parametrize("init", [None, "", "# the package\n"])
+def test_model_name_naming_the_folder_of_the_file_gets_the_full_path(tmp_path, init):
+    files = {"models/MyModel.py": "class MyModel: pass\n"}
+    if init is not None:
+        files["models/__init__.py"] = init
+    app = _app(tmp_path, files)
+    env = parse_env_text("MODEL_NAME=models.MyModel\n", ".s2i/environment")
+    with pytest.raises(UserError) as err:
+        resolve_model_config(app, env, {})
+    assert err.value.title == ("No file models.py for MODEL_NAME=models.MyModel, but "
+                               "models/MyModel.py exists")
+    assert "Set MODEL_NAME=models.MyModel.MyModel" in err.value.fix[0]
+
+
+def test_a_package_that_imports_its_class_is_a_model_module(tmp_path):
+    app = _app(tmp_path, {"models/MyModel.py": "class MyModel: pass\n",
+                          "models/__init__.py": "from .MyModel import MyModel\n"})
+    env = parse_env_text("MODEL_NAME=models.MyModel\n", ".s2i/environment")
+    assert resolve_model_config(app, env, {}).module == "models"
