@@ -6,9 +6,9 @@ them, `env.launch/<process>/` to one process. Each variable is one file named
 a prepend also writes `<NAME>.delim`.
 
 The env directories are replaced whole: a file an older build left on a
-restored layer does not survive. Files whose bytes are unchanged are not
-rewritten, so a reused layer keeps its mtimes and the exporter takes its
-cached copy over.
+restored layer does not survive. Files whose bytes and mode are unchanged
+are not rewritten, so a reused layer keeps its mtimes and the exporter takes
+its cached copy over (`files`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from seldon_detect.cnb.files import make_dirs, write_if_changed
 
 _SCOPES = {"all": "env", "build": "env.build", "launch": "env.launch"}
 _BEHAVIOURS = ("default", "override", "prepend", "append")
@@ -102,7 +104,5 @@ def write_env_dirs(layer_dir: Path, env: LayerEnv) -> None:
                 os.rmdir(dirpath)
     for rel, data in sorted(wanted.items()):
         path = layer_dir / rel
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        make_dirs(path.parent, layer_dir)
+        write_if_changed(path, data)

@@ -10,14 +10,13 @@ restored layers the result does not name, so none is kept by accident.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 from seldon_detect.cnb.env import LayerEnv, write_env_dirs
+from seldon_detect.cnb.files import make_dirs, write_if_changed
 from seldon_detect.cnb.launch import Process, launch_toml
 from seldon_detect.cnb.layers import LayerTypes, check_name, layer_names
 from seldon_detect.cnb.metadata import LayerMetadata, NoMetadata
@@ -65,13 +64,13 @@ def write_result(layers_dir: Path, result: BuildResult) -> None:
             _drop(layers_dir, name)
     for layer in result.layers:
         path = layers_dir / layer.name
-        path.mkdir(parents=True, exist_ok=True)
+        make_dirs(path, layers_dir)
         write_env_dirs(path, layer.env)
-        _write_if_changed(layers_dir / f"{layer.name}.toml", dumps(
+        _write_text(layers_dir / f"{layer.name}.toml", dumps(
             {"types": layer.types.to_toml(), "metadata": layer.metadata.to_toml()}))
         _write_sbom(layers_dir, layer.name, layer.sbom)
     if result.processes or result.labels:
-        _write_if_changed(layers_dir / "launch.toml",
+        _write_text(layers_dir / "launch.toml",
                           dumps(launch_toml(result.processes, result.labels)))
     _write_sbom(layers_dir, "launch", result.launch_sbom)
 
@@ -90,15 +89,8 @@ def _write_sbom(layers_dir: Path, name: str, sbom: str | None) -> None:
         if other != path or sbom is None:
             other.unlink()
     if sbom is not None:
-        _write_if_changed(path, sbom)
+        _write_text(path, sbom)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Atomic, and only when the bytes differ."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+def _write_text(path: Path, text: str) -> None:
+    write_if_changed(path, text.encode("utf-8"))

@@ -209,3 +209,27 @@ def test_types_outside_the_types_table_are_an_error(tmp_path):
     (tmp_path / "deps.toml").write_text("launch = true\n")
     with pytest.raises(LayerTomlError, match="should be in the \\[types\\] table"):
         read_layer(tmp_path, "deps")
+
+
+def test_env_files_are_world_readable_whatever_the_umask_or_the_restored_mode(tmp_path):
+    """Upstream's exporter keeps file modes and the run image's user may have another UID
+    (Paketo: build 1001, run 1002): a launch layer's env file must be readable by others."""
+    _restore(tmp_path, "deps", {})
+    restored = tmp_path / "deps/env.launch/MODEL_NAME.default"
+    restored.parent.mkdir(parents=True)
+    restored.write_bytes(b"MyModel")
+    restored.chmod(0o600)
+    (tmp_path / "deps.sbom.cdx.json").write_text("{}")
+    (tmp_path / "deps.sbom.cdx.json").chmod(0o600)
+    env = LayerEnv().default("MODEL_NAME", "MyModel").override("NEW", "1", process="web")
+    old = os.umask(0o077)
+    try:
+        write_result(tmp_path, BuildResult(layers=(
+            LayerResult("deps", LayerTypes(launch=True), env=env, sbom="{}"),)))
+    finally:
+        os.umask(old)
+    for path in (restored, tmp_path / "deps/env.launch/web/NEW.override",
+                 tmp_path / "deps.sbom.cdx.json", tmp_path / "deps.toml"):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+    for path in (tmp_path / "deps/env.launch", tmp_path / "deps/env.launch/web"):
+        assert path.stat().st_mode & 0o777 == 0o755, path
