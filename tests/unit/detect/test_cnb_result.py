@@ -233,3 +233,44 @@ def test_env_files_are_world_readable_whatever_the_umask_or_the_restored_mode(tm
         assert path.stat().st_mode & 0o777 == 0o644, path
     for path in (tmp_path / "deps/env.launch", tmp_path / "deps/env.launch/web"):
         assert path.stat().st_mode & 0o777 == 0o755, path
+
+
+@dataclass(frozen=True)
+class ConfigMetadata(LayerMetadata):
+    model: str
+
+
+def test_a_launch_only_layer_is_kept_from_the_previous_image(tmp_path):
+    """A launch-only layer comes back as metadata only (and its SBOM); declaring it again
+    without a directory makes the exporter reuse the previous image's layer. Creating the
+    directory would export an empty layer in its place: a warm rebuild would lose it."""
+    layers = LayersDir(tmp_path)
+    wanted = ConfigMetadata("iris")
+    assert layers.reuse_launch_layer("config", wanted).reasons == ("no previous layer",)
+    _restore(tmp_path, "config", {"model": "iris"}, contents=False)
+    (tmp_path / "config.sbom.cdx.json").write_text('{"restored": 1}')
+    assert layers.reuse_launch_layer("config", ConfigMetadata("wine")).reasons == (
+        "model changed from iris to wine",)
+    # cached layers still need their contents
+    assert not layers.reuse("config", wanted).reused
+    reuse = layers.reuse_launch_layer("config", wanted)
+    assert reuse.reused and reuse.previous == wanted
+    write_result(tmp_path, BuildResult(layers=(LayerResult.kept("config", wanted),)))
+    assert not (tmp_path / "config").exists()
+    assert _toml(tmp_path / "config.toml") == {
+        "types": {"launch": True, "build": False, "cache": False}, "metadata": {"model": "iris"}}
+    assert (tmp_path / "config.sbom.cdx.json").read_text() == '{"restored": 1}'
+
+
+def test_keeping_a_layer_needs_restored_metadata_and_no_directory(tmp_path):
+    kept = BuildResult(layers=(LayerResult.kept("config", ConfigMetadata("a")),))
+    with pytest.raises(ValueError, match="nothing was restored"):
+        write_result(tmp_path, kept)
+    _restore(tmp_path, "config", {"model": "a"}, contents=True)
+    with pytest.raises(ValueError, match="directory"):
+        write_result(tmp_path, kept)
+    # what lives in the layer's directory cannot change while the layer is kept
+    with pytest.raises(ValueError):
+        LayerResult("config", LayerTypes(launch=True, cache=True), keep=True)
+    with pytest.raises(ValueError):
+        LayerResult("config", LayerTypes(launch=True), env=LayerEnv().override("A", "1"), keep=True)
