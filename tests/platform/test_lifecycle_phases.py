@@ -136,6 +136,8 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
                 "layers": {
                     "deps": {"sha": "sha256:abc", "launch": True, "cache": True, "data": {}},
                     "tools": {"sha": "sha256:def", "launch": True, "data": {"version": "1"}},
+                    # build = true without cache: the buildpack always makes it again
+                    "venv": {"sha": "sha256:123", "launch": True, "build": True, "data": {"a": 1}},
                 },
                 "store": {"counter": 1},
             }
@@ -153,6 +155,7 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
     assert "types" not in deps and "requirements" in deps["metadata"]
     assert tomlfile.read(bp / "tools.toml") == {"metadata": {"version": "1"}}
     assert not (bp / "tools").exists()
+    assert not (bp / "venv.toml").exists() and not (bp / "venv").exists()
     assert tomlfile.read(bp / "store.toml") == {"metadata": {"counter": 1}}
 
 
