@@ -205,6 +205,22 @@ def test_launch_config_rules():
         config.add("c", "0.10", {"processes": [proc_toml(type="a b")]}, print)
 
 
+@pytest.mark.parametrize("launch", [
+    {"processes": [proc_toml(command=["python", 3])]},
+    {"processes": [proc_toml(args=["--workers", 2])]},
+    {"processes": [proc_toml(args="--debug")]},
+    {"processes": [proc_toml(**{"working-dir": 1})]},
+    {"processes": [proc_toml(default="yes")]},
+    {"labels": [{"key": "k", "value": 1}]},
+    {"labels": [{"value": "v"}]},
+])
+def test_launch_toml_values_upstream_cannot_decode_are_errors(launch):
+    """Upstream decodes launch.toml into typed Go fields: a number where a string goes
+    fails the build under pack, so it must here too (not be turned into text)."""
+    with pytest.raises(PhaseError, match="launch.toml"):
+        LaunchConfig().add("c", "0.10", launch, print)
+
+
 def _bash_buildpack(store: Path, bp_id: str, plan: str) -> None:
     """A buildpack shaped like buildpacks/samples' bash ones: detect writes a plan."""
     bp_dir = store / bp_id.replace("/", "_") / "0.0.1"
