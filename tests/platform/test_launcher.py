@@ -156,3 +156,13 @@ def test_main_execs_the_process_in_place(image, tmp_path):
     pid, argv, web_only = json.loads(result)
     assert pid == int(pid_line)
     assert argv == ["b"] and web_only == "yes"
+
+
+def test_a_buildpacks_layer_roots_come_before_its_env_files(image):
+    """Upstream's launcher adds `bin/` and `lib/` of all of a buildpack's layers, then
+    applies their env files: a layer's PATH override sees the later layer's `bin/`."""
+    bp = Path(image["CNB_LAYERS_DIR"]) / "a_first"
+    (bp / "one" / "env" / "PATH.override").write_text("/only/this")
+    (bp / "two" / "bin").mkdir(parents=True)
+    env = launch.launch_env(launch.select(["/cnb/process/web"], image), image)
+    assert env["PATH"] == "/only/this"

@@ -120,14 +120,19 @@ def shell_command(layers: Path, app: str, user_args: list[str]) -> list[str]:
     return ["bash", "-c", sources + 'exec bash -c "$@"', "launcher", *user_args]
 
 
-def layer_dirs(plan: Mapping[str, Any]) -> list[Path]:
-    """Launch layer directories in buildpack order, then by layer name."""
+def layer_dirs_by_buildpack(plan: Mapping[str, Any]) -> list[list[Path]]:
+    """Each buildpack's launch layer directories (buildpack order), sorted by name."""
     out = []
     for bp in plan["buildpacks"]:
         bp_dir = plan["layers"] / escape_id(bp["id"])
         if bp_dir.is_dir():
-            out += sorted(p for p in bp_dir.iterdir() if p.is_dir())
+            out.append(sorted(p for p in bp_dir.iterdir() if p.is_dir()))
     return out
+
+
+def layer_dirs(plan: Mapping[str, Any]) -> list[Path]:
+    """Launch layer directories in buildpack order, then by layer name."""
+    return [layer for layers in layer_dirs_by_buildpack(plan) for layer in layers]
 
 
 def launch_env(plan: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
@@ -136,13 +141,16 @@ def launch_env(plan: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str,
         p for p in env.get("PATH", "").split(os.pathsep) if p not in (PROCESS_DIR, LIFECYCLE_DIR)
     ]
     env["PATH"] = os.pathsep.join(path)
-    for layer in layer_dirs(plan):
-        envfiles.prepend_path(env, "PATH", layer / "bin")
-        envfiles.prepend_path(env, "LD_LIBRARY_PATH", layer / "lib")
-        envfiles.apply_dir(env, layer / "env")
-        envfiles.apply_dir(env, layer / "env.launch")
-        if plan["type"]:
-            envfiles.apply_dir(env, layer / "env.launch" / plan["type"])
+    # as upstream's launcher: per buildpack, the roots of all its layers, then their env files
+    for layers in layer_dirs_by_buildpack(plan):
+        for layer in layers:
+            envfiles.prepend_path(env, "PATH", layer / "bin")
+            envfiles.prepend_path(env, "LD_LIBRARY_PATH", layer / "lib")
+        for layer in layers:
+            envfiles.apply_dir(env, layer / "env")
+            envfiles.apply_dir(env, layer / "env.launch")
+            if plan["type"]:
+                envfiles.apply_dir(env, layer / "env.launch" / plan["type"])
     return env
 
 
