@@ -74,3 +74,12 @@ def test_target_env_only_for_new_apis(tmp_path):
     assert env["CNB_TARGET_OS"] == "linux"
     assert env["CNB_TARGET_DISTRO_NAME"] == "debian"
     assert env["CNB_TARGET_DISTRO_VERSION"] == "12"
+
+
+def test_a_name_ending_in_a_dot_prepends_with_the_path_separator(tmp_path):
+    """Upstream reads `NAME.` as an empty suffix, its legacy prepend-path action: the
+    `.delim` file if any, else the OS path-list separator."""
+    d = write(tmp_path / "env", {"LIBS.": "/a", "SEP.": "x", "SEP.delim": ";"})
+    env = {"LIBS": "/b", "SEP": "y"}
+    envfiles.apply_dir(env, d)
+    assert env == {"LIBS": "/a:/b", "SEP": "x;y"}
