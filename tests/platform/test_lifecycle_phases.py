@@ -221,14 +221,15 @@ def test_launch_toml_values_upstream_cannot_decode_are_errors(launch):
         LaunchConfig().add("c", "0.10", launch, print)
 
 
-def _bash_buildpack(store: Path, bp_id: str, plan: str) -> None:
+def _bash_buildpack(store: Path, bp_id: str, plan: str, build: str = "exit 0",
+                    sbom_formats: str = "") -> None:
     """A buildpack shaped like buildpacks/samples' bash ones: detect writes a plan."""
     bp_dir = store / bp_id.replace("/", "_") / "0.0.1"
     (bp_dir / "bin").mkdir(parents=True)
     (bp_dir / "buildpack.toml").write_text(
-        f'api = "0.10"\n[buildpack]\nid = "{bp_id}"\nversion = "0.0.1"\n')
+        f'api = "0.10"\n[buildpack]\nid = "{bp_id}"\nversion = "0.0.1"\n{sbom_formats}\n')
     (bp_dir / "bin" / "detect").write_text(f"#!/bin/sh\ncat >> \"$2\" <<'X'\n{plan}\nX\n")
-    (bp_dir / "bin" / "build").write_text("#!/bin/sh\nexit 0\n")
+    (bp_dir / "bin" / "build").write_text(f"#!/bin/sh\ncd \"$1\"\n{build}\n")
     for name in ("detect", "build"):
         (bp_dir / "bin" / name).chmod(0o755)
 
@@ -243,3 +244,24 @@ def test_a_plan_that_does_not_resolve_names_the_unmet_requirement(dirs):
     assert "samples/hello-moon@0.0.1: pass" in proc.stderr
     assert "samples/hello-moon requires 'some-world', which no buildpack up to it provides" \
         in proc.stderr
+
+
+@pytest.mark.parametrize("files, error", [
+    # an SBOM of an untyped layer is still checked (upstream validates every layer's SBOM)
+    ("echo > scratch.toml; echo {} > scratch.sbom.spdx.json", "undeclared SBOM media type"),
+    ("echo '[types]' > deps.toml; echo 'launch = true' >> deps.toml; mkdir deps; "
+     "echo {} > deps.sbom.xml.json", "unsupported SBOM file"),
+    # upstream only looks at *.sbom.*.json: other files are not SBOMs
+    ("echo '[types]' > deps.toml; echo 'launch = true' >> deps.toml; mkdir deps; "
+     "echo notes > deps.sbom.txt", None),
+])
+def test_sbom_files_are_checked_as_upstream_does(dirs, files, error):
+    root, env = dirs
+    _bash_buildpack(Path(env["CNB_BUILDPACKS_DIR"]), "samples/sbom", "", files,
+                    'sbom-formats = ["application/vnd.cyclonedx+json"]')
+    tomlfile.write(root / "order.toml", {"order": [{"group": [{"id": "samples/sbom"}]}]})
+    proc = run(env, "detect", "build")
+    if error:
+        assert proc.returncode == 52 and error in proc.stderr, proc.stdout + proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stdout + proc.stderr

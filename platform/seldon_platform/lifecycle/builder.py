@@ -52,7 +52,8 @@ def build(paths: Paths, environ: Mapping[str, str], log: Callable[[str], None] =
         tomlfile.write(plan_path, {"entries": bp_plan})
         _run_build(bp, paths, bp_dir, plan_path, build_env(bp, paths, shared, bp_dir, plan_path))
         plan_path.unlink()
-        layers = set_aside_ignored(bp_dir, read_layers(bp_dir))
+        declared = read_layers(bp_dir)
+        layers = set_aside_ignored(bp_dir, declared)
         for layer in layers:
             if layer.types.build:
                 add_build_layer(shared, layer)
@@ -60,7 +61,7 @@ def build(paths: Paths, environ: Mapping[str, str], log: Callable[[str], None] =
         launch.add(
             bp.id, bp.api, tomlfile.read(bp_dir / "launch.toml"), lambda m: log("warning: " + m)
         )
-        _collect_sboms(paths, bp, bp_dir, layers)
+        _collect_sboms(paths, bp, bp_dir, declared)
     metadata: dict[str, Any] = {"buildpacks": [bp.info() for bp in group]}
     metadata.update(launch.to_metadata())
     paths.metadata.parent.mkdir(parents=True, exist_ok=True)
@@ -139,7 +140,11 @@ def _met_names(bp: Buildpack, bp_dir: Path, bp_plan: list[dict]) -> set[str]:
 
 
 def _collect_sboms(paths: Paths, bp: Buildpack, bp_dir: Path, layers: list[Layer]) -> None:
-    """Copy SBOM files to `<layers>/sbom/{launch,build,cache}/<bp>/[<layer>/]sbom.<ext>`."""
+    """Copy SBOM files to `<layers>/sbom/{launch,build,cache}/<bp>/[<layer>/]sbom.<ext>`.
+
+    As upstream: every layer with a `<layer>.toml` counts, untyped ones too (their
+    SBOM goes to the build tree), and only `*.sbom.*.json` files are SBOMs.
+    """
     esc = escape_id(bp.id)
     targets: list[tuple[Path, str, Path]] = []
     for layer in layers:

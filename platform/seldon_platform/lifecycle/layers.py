@@ -53,9 +53,9 @@ def write_metadata_only(bp_dir: Path, name: str, metadata: dict[str, Any]) -> No
 
 
 def sbom_files(bp_dir: Path, prefix: str) -> list[tuple[Path, str]]:
-    """`<prefix>.sbom.<ext>` files with their extension."""
+    """`<prefix>.sbom.<ext>` files with their extension (`<ext>` ends in `.json`)."""
     out = []
-    for path in sorted(bp_dir.glob(f"{prefix}.sbom.*")):
+    for path in sorted(bp_dir.glob(f"{prefix}.sbom.*.json")):
         ext = path.name[len(prefix) + len(".sbom.") :]
         out.append((path, ext))
     return out
