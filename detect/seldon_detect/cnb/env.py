@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seldon_detect.cnb.files import make_dirs, write_if_changed
+from seldon_detect.cnb.launch import valid_process_type
 
 _SCOPES = {"all": "env", "build": "env.build", "launch": "env.launch"}
 _BEHAVIOURS = ("default", "override", "prepend", "append")
@@ -37,6 +38,11 @@ class EnvVar:
     def __post_init__(self) -> None:
         if self.scope not in _SCOPES or self.behaviour not in _BEHAVIOURS:
             raise ValueError(f"bad env variable {self}")
+        # the lifecycle reads the name up to the first dot of the file name
+        if not self.name or any(c in self.name for c in "./="):
+            raise ValueError(f"env variable name {self.name!r} cannot be an env file name")
+        if self.process is not None and not valid_process_type(self.process):
+            raise ValueError(f"{self.name}: invalid process type {self.process!r}")
         if self.process and self.scope == "build":
             raise ValueError(f"{self.name}: a process variable cannot be build-only")
 

@@ -200,6 +200,8 @@ def test_invalid_results_are_refused():
     with pytest.raises(ValueError):
         BuildResult(processes=(Process("bad type", ["x"]),))
     with pytest.raises(ValueError):
+        BuildResult(processes=(Process("..", ["x"]),))
+    with pytest.raises(ValueError):
         BuildResult(layers=(LayerResult("a", CACHE), LayerResult("a", CACHE)))
     with pytest.raises(ValueError):
         LayerEnv().override("A", "1").override("A", "2").files()
@@ -274,3 +276,13 @@ def test_keeping_a_layer_needs_restored_metadata_and_no_directory(tmp_path):
         LayerResult("config", LayerTypes(launch=True, cache=True), keep=True)
     with pytest.raises(ValueError):
         LayerResult("config", LayerTypes(launch=True), env=LayerEnv().override("A", "1"), keep=True)
+
+
+@pytest.mark.parametrize("name, process", [
+    ("A.B", None),  # upstream reads the name up to the first dot: A, with action "B.override"
+    ("A/B", None), ("A=B", None), ("", None),
+    ("A", "../web"), ("A", "we b"), ("A", ""), ("A", ".."),
+])
+def test_env_names_and_process_types_that_would_not_read_back_are_refused(name, process):
+    with pytest.raises(ValueError):
+        LayerEnv().override(name, "1", process=process)
