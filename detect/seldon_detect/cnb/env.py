@@ -99,6 +99,8 @@ def write_env_dirs(layer_dir: Path, env: LayerEnv) -> None:
     wanted = env.files()
     for base in _SCOPES.values():
         root = layer_dir / base
+        if root.is_symlink():  # never follow it: what it points at is not the layer's
+            root.unlink()
         if not root.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(root, topdown=False):

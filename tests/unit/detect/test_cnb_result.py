@@ -286,3 +286,18 @@ def test_keeping_a_layer_needs_restored_metadata_and_no_directory(tmp_path):
 def test_env_names_and_process_types_that_would_not_read_back_are_refused(name, process):
     with pytest.raises(ValueError):
         LayerEnv().override(name, "1", process=process)
+
+
+def test_an_env_dir_that_is_a_symlink_is_replaced_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "KEEP.override").write_text("not the layer's")
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    _restore(layers, "deps", {})
+    (layers / "deps" / "env").symlink_to(outside)
+    write_result(layers, BuildResult(layers=(
+        LayerResult("deps", CACHE, env=LayerEnv().override("A", "1", scope="all")),)))
+    assert (outside / "KEEP.override").read_text() == "not the layer's"
+    assert not (layers / "deps" / "env").is_symlink()
+    assert (layers / "deps/env/A.override").read_text() == "1"
