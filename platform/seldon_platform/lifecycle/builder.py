@@ -86,18 +86,13 @@ def buildpack_plan(plan: list[dict], bp: Buildpack, met: set[str]) -> list[dict[
 def build_env(
     bp: Buildpack, paths: Paths, shared: Mapping[str, str], bp_dir: Path, plan_path: Path
 ) -> dict[str, str]:
-    env = dict(shared)
-    env.update(buildenv.target_env(bp.api))
-    env.update(
-        CNB_BUILDPACK_DIR=str(bp.path),
-        CNB_PLATFORM_DIR=str(paths.platform),
-        CNB_LAYERS_DIR=str(bp_dir),
-        CNB_BP_PLAN_PATH=str(plan_path),
-    )
-    if not bp.clear_env:
-        buildenv.add_user_env(env, paths.platform)
-    buildenv.add_build_config_env(env, paths.build_config)
-    return env
+    return buildenv.buildpack_env(shared, bp.api, bp.clear_env, paths.platform,
+                                  paths.build_config, {
+                                      "CNB_BUILDPACK_DIR": str(bp.path),
+                                      "CNB_PLATFORM_DIR": str(paths.platform),
+                                      "CNB_LAYERS_DIR": str(bp_dir),
+                                      "CNB_BP_PLAN_PATH": str(plan_path),
+                                  })
 
 
 def add_build_layer(env: dict[str, str], layer: Layer) -> None:

@@ -113,14 +113,11 @@ def run_detect(bp: Buildpack, paths: Paths, environ: Mapping[str, str], tmp: Pat
 
 
 def detect_env(bp: Buildpack, paths: Paths, environ: Mapping[str, str]) -> dict[str, str]:
-    env = buildenv.lifecycle_env(environ)
-    env.update(buildenv.target_env(bp.api))
-    env["CNB_BUILDPACK_DIR"] = str(bp.path)
-    env["CNB_PLATFORM_DIR"] = str(paths.platform)
-    if not bp.clear_env:
-        buildenv.add_user_env(env, paths.platform)
-    buildenv.add_build_config_env(env, paths.build_config)
-    return env
+    return buildenv.buildpack_env(buildenv.lifecycle_env(environ), bp.api, bp.clear_env,
+                                  paths.platform, paths.build_config, {
+                                      "CNB_BUILDPACK_DIR": str(bp.path),
+                                      "CNB_PLATFORM_DIR": str(paths.platform),
+                                  })
 
 
 def parse_plan(data: dict) -> list[PlanOption]:
