@@ -142,22 +142,29 @@ class Lifecycle:
                 apply_env_dir(env, env_dir)
 
     def restore(self) -> None:
-        """Turn this layers dir into what the restorer leaves for the next build."""
+        """Turn this layers dir into what the restorer leaves for the next build.
+
+        The spec's table ("Layer Types"): cached layers come back whole (metadata,
+        SBOM, contents), launch-only layers as metadata and SBOM, others not at all.
+        """
         for bp_layers in [p for p in self.layers.iterdir() if p.is_dir()]:
-            for f in ("launch.toml", "build.toml"):
-                (bp_layers / f).unlink(missing_ok=True)
-            for sbom in bp_layers.glob("*.sbom.*"):
-                sbom.unlink()
+            for pattern in ("launch.toml", "build.toml", "launch.sbom.*", "build.sbom.*"):
+                for path in bp_layers.glob(pattern):
+                    path.unlink()
             for ignored in bp_layers.glob("*.ignore"):
                 shutil.rmtree(ignored)
             for toml in bp_layers.glob("*.toml"):
+                if toml.stem in FORBIDDEN_LAYER_NAMES:
+                    continue
                 data = tomllib.loads(toml.read_text())
                 types = data.get("types", {})
                 layer = bp_layers / toml.stem
                 if not types.get("cache") and layer.exists():
                     shutil.rmtree(layer)
-                if not (types.get("cache") or types.get("launch")):
+                if not (types.get("cache") or (types.get("launch") and not types.get("build"))):
                     toml.unlink()
+                    for sbom in bp_layers.glob(f"{toml.stem}.sbom.*"):
+                        sbom.unlink()
                     continue
                 toml.write_text(dumps({"metadata": data.get("metadata", {})}))
         self.build_env = {}
