@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # pragma: no cover
 from seldon_detect.cnb.env import LayerEnv, write_env_dirs
 from seldon_detect.cnb.launch import Process
 from seldon_detect.cnb.layers import LayerTomlError, LayerTypes, read_layer, read_layers
-from seldon_detect.cnb.metadata import LayerMetadata, contents, flat, labelled
+from seldon_detect.cnb.metadata import LayerMetadata, MetadataMismatch, contents, flat, labelled
 from seldon_detect.cnb.result import BuildResult, LayerResult, write_result
 from seldon_detect.cnb.reuse import LayersDir
 from seldon_detect.tomlfile import dumps
@@ -301,3 +301,13 @@ def test_an_env_dir_that_is_a_symlink_is_replaced_not_followed(tmp_path):
     assert (outside / "KEEP.override").read_text() == "not the layer's"
     assert not (layers / "deps" / "env").is_symlink()
     assert (layers / "deps/env/A.override").read_text() == "1"
+
+
+def test_whole_numbers_restored_as_floats_still_match(tmp_path):
+    """Upstream keeps layer metadata as JSON in the image label and the cache, so a
+    restored `count = 2` reads back as `count = 2.0` under pack and kpack."""
+    assert ToolMetadata.from_toml({"versions": {}, "count": 2.0, "pinned": False}) == \
+        ToolMetadata({}, 2, False)
+    for bad in (2.5, True):
+        with pytest.raises(MetadataMismatch):
+            ToolMetadata.from_toml({"versions": {}, "count": bad, "pinned": False})
