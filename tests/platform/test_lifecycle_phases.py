@@ -135,7 +135,8 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
                 "key": "test/env",
                 "layers": {
                     "deps": {"sha": "sha256:abc", "launch": True, "cache": True, "data": {}},
-                    "tools": {"sha": "sha256:def", "launch": True, "data": {"version": "1"}},
+                    "tools": {"sha": "sha256:def", "launch": True,
+                              "data": {"version": "1", "count": 3, "pins": [1], "on": True}},
                     # build = true without cache: the buildpack always makes it again
                     "venv": {"sha": "sha256:123", "launch": True, "build": True, "data": {"a": 1}},
                 },
@@ -153,7 +154,10 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
     assert (bp / "deps" / "installed.txt").is_file()
     deps = tomlfile.read(bp / "deps.toml")
     assert "types" not in deps and "requirements" in deps["metadata"]
-    assert tomlfile.read(bp / "tools.toml") == {"metadata": {"version": "1"}}
+    # whole numbers come back as floats, as upstream's JSON label and float64 make them
+    assert tomlfile.read(bp / "tools.toml") == {
+        "metadata": {"version": "1", "count": 3.0, "pins": [1.0], "on": True}}
+    assert isinstance(tomlfile.read(bp / "tools.toml")["metadata"]["count"], float)
     assert not (bp / "tools").exists()
     assert not (bp / "venv.toml").exists() and not (bp / "venv").exists()
     assert tomlfile.read(bp / "store.toml") == {"metadata": {"counter": 1}}
