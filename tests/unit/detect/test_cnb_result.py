@@ -201,6 +201,11 @@ def test_invalid_results_are_refused():
         BuildResult(processes=(Process("bad type", ["x"]),))
     with pytest.raises(ValueError):
         BuildResult(processes=(Process("..", ["x"]),))
+    # upstream decodes command and args as string arrays; an empty command fails at launch
+    for bad in (Process("web", []), Process("web", ["x", 1]), Process("web", ["x"], ["--n", 2]),
+                Process("web", "x y")):
+        with pytest.raises(ValueError):
+            BuildResult(processes=(bad,))
     with pytest.raises(ValueError):
         BuildResult(layers=(LayerResult("a", CACHE), LayerResult("a", CACHE)))
     with pytest.raises(ValueError):
