@@ -140,7 +140,7 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
                     # build = true without cache: the buildpack always makes it again
                     "venv": {"sha": "sha256:123", "launch": True, "build": True, "data": {"a": 1}},
                 },
-                "store": {"counter": 1},
+                "store": {"metadata": {"counter": 1}},
             }
         ]
     }

@@ -42,8 +42,9 @@ def restore(paths: Paths, log: Callable[[str], None] = print) -> None:
         bp_dir = paths.layers / esc
         bp_dir.mkdir(parents=True, exist_ok=True)
         prev = previous.get(bp_id, {})
-        if prev.get("store"):
-            tomlfile.write(bp_dir / "store.toml", {"metadata": prev["store"]})
+        store = (prev.get("store") or {}).get("metadata")
+        if store:
+            tomlfile.write(bp_dir / "store.toml", {"metadata": store})
         prev_layers: dict[str, Any] = prev.get("layers", {})
         restored = _restore_cached(
             paths.cache / esc, bp_dir, cache_index.get(bp_id, {}), prev_layers, log
