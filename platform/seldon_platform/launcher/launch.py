@@ -48,9 +48,13 @@ def main(argv: Sequence[str]) -> int:
         plan = select(argv, os.environ)
         env = launch_env(plan, os.environ)
         run_exec_d(plan, env)
-        os.chdir(plan["working-dir"])
+        # as upstream: the command is looked up from the app dir, then the working dir
+        # (relative to the app dir) is entered
+        os.chdir(plan["app"])
         command = plan["argv"]
-        executable = shutil.which(command[0], path=env.get("PATH")) or command[0]
+        executable = os.path.abspath(
+            shutil.which(command[0], path=env.get("PATH")) or command[0])
+        os.chdir(plan["working-dir"])
         os.execve(executable, command, env)
     except LaunchError as err:
         print(f"ERROR: {err}", file=sys.stderr)
