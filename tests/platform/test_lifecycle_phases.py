@@ -269,3 +269,42 @@ def test_sbom_files_are_checked_as_upstream_does(dirs, files, error):
         assert proc.returncode == 52 and error in proc.stderr, proc.stdout + proc.stderr
     else:
         assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("targets, fits", [
+    ('[[targets]]\nos = "linux"\narch = "s390x-nowhere"\n', False),
+    ('[[targets]]\nos = "windows"\n', False),
+    ('[[targets]]\nos = "linux"\n[[targets.distros]]\nname = "no-such-distro"\n', False),
+    # upstream reads arch-variant; a spec-style `variant` is not read, so it matches anything
+    ('[[targets]]\nos = "linux"\nvariant = "no-such-variant"\n', True),
+    ('[[targets]]\nos = "windows"\n[[targets]]\nos = "linux"\n', True),
+    ('[[stacks]]\nid = "*"\n', True),
+    ("", True),  # no targets: linux, inferred from bin/build
+])
+def test_detect_refuses_a_required_buildpack_whose_targets_do_not_fit(dirs, targets, fits):
+    """Upstream's detector (Platform API >= 0.12; ours is 0.13) checks `[[targets]]`
+    against the run image before a required buildpack can pass."""
+    root, env = dirs
+    store = Path(env["CNB_BUILDPACKS_DIR"])
+    _bash_buildpack(store, "samples/targeted", "")
+    descriptor = store / "samples_targeted" / "0.0.1" / "buildpack.toml"
+    descriptor.write_text(descriptor.read_text() + targets)
+    tomlfile.write(root / "order.toml", {"order": [{"group": [{"id": "samples/targeted"}]}]})
+    proc = run(env, "detect")
+    if fits:
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert proc.returncode == 21, proc.stderr
+        assert "unable to satisfy target os/arch constraints" in proc.stderr
+
+
+def test_an_optional_buildpack_whose_targets_do_not_fit_still_runs(dirs):
+    root, env = dirs
+    store = Path(env["CNB_BUILDPACKS_DIR"])
+    _bash_buildpack(store, "samples/targeted", "")
+    descriptor = store / "samples_targeted" / "0.0.1" / "buildpack.toml"
+    descriptor.write_text(descriptor.read_text() + '[[targets]]\nos = "windows"\n')
+    tomlfile.write(root / "order.toml",
+                   {"order": [{"group": [{"id": "samples/targeted", "optional": True}]}]})
+    proc = run(env, "detect")
+    assert proc.returncode == 0, proc.stderr

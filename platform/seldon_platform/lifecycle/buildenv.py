@@ -38,8 +38,13 @@ def host_arch() -> str:
 
 
 def target_env(api: str, os_release: str | os.PathLike = "/etc/os-release") -> dict[str, str]:
-    if not api_at_least(api, "0.10"):
-        return {}
+    """`CNB_TARGET_*` for a buildpack of Buildpack API `api` (0.10 and later get them)."""
+    return run_image_target(os_release) if api_at_least(api, "0.10") else {}
+
+
+def run_image_target(os_release: str | os.PathLike = "/etc/os-release") -> dict[str, str]:
+    """The target builds are for, as `CNB_TARGET_*`: this machine, on the stack's distro
+    (the build image's, which is the run image's)."""
     env = {"CNB_TARGET_OS": "linux", "CNB_TARGET_ARCH": host_arch()}
     release = _os_release(Path(os_release))
     if release.get("ID"):
