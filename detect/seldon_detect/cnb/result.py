@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from seldon_detect.cnb.env import LayerEnv, write_env_dirs
+from seldon_detect.cnb.env import EnvVar, LayerEnv, write_env_dirs
 from seldon_detect.cnb.files import make_dirs, write_if_changed
 from seldon_detect.cnb.launch import Process, launch_toml
 from seldon_detect.cnb.layers import LayerTypes, check_name, layer_names
@@ -46,6 +46,10 @@ class LayerResult:
         if self.keep and (self.types != LayerTypes(launch=True) or self.env.vars):
             raise ValueError(f"layer {self.name}: only a launch-only layer without new env "
                              "can be kept from the previous image")
+        for var in self.env.vars:
+            if not _applies(var, self.types):
+                raise ValueError(f"layer {self.name}: {var.name} ({var.scope}) never applies "
+                                 f"to a layer of types {self.types}")
 
     @classmethod
     def kept(cls, name: str, metadata: LayerMetadata, sbom: str | None = None) -> LayerResult:
@@ -94,6 +98,16 @@ def write_result(layers_dir: Path, result: BuildResult) -> None:
         _write_text(layers_dir / "launch.toml",
                           dumps(launch_toml(result.processes, result.labels)))
     _write_sbom(layers_dir, "launch", result.launch_sbom)
+
+
+def _applies(var: EnvVar, types: LayerTypes) -> bool:
+    """Whether the lifecycle ever reads `var` on a layer of `types` (env/ at build and
+    launch, env.build/ of build layers, env.launch/ and process dirs of launch layers)."""
+    if var.process or var.scope == "launch":
+        return types.launch
+    if var.scope == "build":
+        return types.build
+    return types.launch or types.build
 
 
 def _check_kept(layers_dir: Path, name: str) -> None:

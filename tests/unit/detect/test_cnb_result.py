@@ -117,7 +117,8 @@ def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
            .prepend_path("PYTHONPATH", "/x")
            .default("PORT", "9000", process="web"))
     result = BuildResult(
-        layers=(LayerResult("deps", LayerTypes(launch=True, cache=True), DepsMetadata("3"), env,
+        layers=(LayerResult("deps", LayerTypes(launch=True, build=True, cache=True),
+                            DepsMetadata("3"), env,
                             sbom='{"bom": 1}\n'),),
         processes=(Process("web", ["seldon-runtime"], default=True),
                    Process("rest", ["seldon-runtime", "--grpc-workers", "0"],
@@ -125,7 +126,7 @@ def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
         labels={"k": "v"}, launch_sbom='{"bom": 2}\n')
     write_result(tmp_path, result)
     assert _toml(tmp_path / "deps.toml") == {
-        "types": {"launch": True, "build": False, "cache": True},
+        "types": {"launch": True, "build": True, "cache": True},
         "metadata": {"python": "3", "packages": [], "installed": []}}
     assert (tmp_path / "deps/env.launch/MODEL_NAME.default").read_bytes() == b"MyModel"
     assert (tmp_path / "deps/env.build/SELDON_X.override").read_bytes() == b"1"
@@ -141,7 +142,8 @@ def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
     assert launch["processes"][1]["working-dir"] == "/workspace"
     # the platform reads the same files with the same type
     (layer,) = read_layers(tmp_path)
-    assert layer.types == LayerTypes(launch=True, cache=True) and layer.metadata["python"] == "3"
+    assert layer.types == LayerTypes(launch=True, build=True, cache=True)
+    assert layer.metadata["python"] == "3"
 
 
 def test_a_restored_layers_env_dir_is_replaced_whole(tmp_path):
@@ -155,7 +157,8 @@ def test_a_restored_layers_env_dir_is_replaced_whole(tmp_path):
     os.utime(kept, (1_000_000, 1_000_000))
     (tmp_path / "deps/lib.so").write_bytes(b"contents stay")
     env = LayerEnv().override("SELDON_X", "1", scope="build")
-    write_result(tmp_path, BuildResult(layers=(LayerResult("deps", CACHE, env=env),)))
+    write_result(tmp_path, BuildResult(layers=(
+        LayerResult("deps", LayerTypes(build=True, cache=True), env=env),)))
     assert not stale.exists() and not stale.parent.exists()
     # unchanged bytes are not rewritten: the exporter would see a new mtime
     assert kept.read_bytes() == b"1" and kept.stat().st_mtime == 1_000_000
@@ -302,7 +305,8 @@ def test_an_env_dir_that_is_a_symlink_is_replaced_not_followed(tmp_path):
     _restore(layers, "deps", {})
     (layers / "deps" / "env").symlink_to(outside)
     write_result(layers, BuildResult(layers=(
-        LayerResult("deps", CACHE, env=LayerEnv().override("A", "1", scope="all")),)))
+        LayerResult("deps", LayerTypes(build=True, cache=True),
+                    env=LayerEnv().override("A", "1", scope="all")),)))
     assert (outside / "KEEP.override").read_text() == "not the layer's"
     assert not (layers / "deps" / "env").is_symlink()
     assert (layers / "deps/env/A.override").read_text() == "1"
@@ -316,3 +320,16 @@ def test_whole_numbers_restored_as_floats_still_match(tmp_path):
     for bad in (2.5, True):
         with pytest.raises(MetadataMismatch):
             ToolMetadata.from_toml({"versions": {}, "count": bad, "pinned": False})
+
+
+@pytest.mark.parametrize("types, env", [
+    (LayerTypes(launch=True), LayerEnv().override("A", "1", scope="build")),
+    (LayerTypes(build=True), LayerEnv().default("A", "1", scope="launch")),
+    (LayerTypes(build=True), LayerEnv().override("A", "1", process="web")),
+    (LayerTypes(cache=True), LayerEnv().override("A", "1")),
+])
+def test_env_a_layer_of_that_type_never_applies_is_refused(types, env):
+    """The lifecycle reads env.build/ of build layers only and env.launch/ of launch
+    layers only: such a variable would silently do nothing."""
+    with pytest.raises(ValueError, match="never applies"):
+        LayerResult("deps", types, env=env)
