@@ -25,6 +25,7 @@ except ModuleNotFoundError:  # pragma: no cover
 
 from seldon_detect.cnb.ids import escape_id
 from seldon_detect.tomlfile import dumps
+from seldon_platform.lifecycle.envfiles import apply_dir
 from tests.contract import platform_view
 
 ALLOW_LIST = ("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH", "HOME",
@@ -139,47 +140,35 @@ class Lifecycle:
                     env[name] = str(layer / sub) + (os.pathsep + current if current else "")
         for env_dir in (layer / "env", layer / "env.build"):
             if env_dir.is_dir():
-                apply_env_dir(env, env_dir)
+                apply_dir(env, env_dir)
 
     def restore(self) -> None:
-        """Turn this layers dir into what the restorer leaves for the next build."""
+        """Turn this layers dir into what the restorer leaves for the next build.
+
+        The spec's table ("Layer Types"): cached layers come back whole (metadata,
+        SBOM, contents), launch-only layers as metadata and SBOM, others not at all.
+        """
         for bp_layers in [p for p in self.layers.iterdir() if p.is_dir()]:
-            for f in ("launch.toml", "build.toml"):
-                (bp_layers / f).unlink(missing_ok=True)
-            for sbom in bp_layers.glob("*.sbom.*"):
-                sbom.unlink()
+            for pattern in ("launch.toml", "build.toml", "launch.sbom.*", "build.sbom.*"):
+                for path in bp_layers.glob(pattern):
+                    path.unlink()
             for ignored in bp_layers.glob("*.ignore"):
                 shutil.rmtree(ignored)
             for toml in bp_layers.glob("*.toml"):
+                if toml.stem in FORBIDDEN_LAYER_NAMES:
+                    continue
                 data = tomllib.loads(toml.read_text())
                 types = data.get("types", {})
                 layer = bp_layers / toml.stem
                 if not types.get("cache") and layer.exists():
                     shutil.rmtree(layer)
-                if not (types.get("cache") or types.get("launch")):
+                if not (types.get("cache") or (types.get("launch") and not types.get("build"))):
                     toml.unlink()
+                    for sbom in bp_layers.glob(f"{toml.stem}.sbom.*"):
+                        sbom.unlink()
                     continue
                 toml.write_text(dumps({"metadata": data.get("metadata", {})}))
         self.build_env = {}
-
-
-def apply_env_dir(env: dict[str, str], env_dir: Path) -> None:
-    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(env_dir.iterdir())
-             if p.is_file()}
-    for fname, value in files.items():
-        name, _, suffix = fname.partition(".")
-        if suffix in ("", "override"):
-            env[name] = value
-        elif suffix == "default":
-            env.setdefault(name, value)
-        elif suffix in ("prepend", "append"):
-            delim = files.get(f"{name}.delim", "")
-            current = env.get(name, "")
-            if not current:
-                env[name] = value
-            else:
-                env[name] = value + delim + current if suffix == "prepend" else \
-                    current + delim + value
 
 
 def tree_digest(root: Path) -> str:

@@ -156,3 +156,31 @@ def test_main_execs_the_process_in_place(image, tmp_path):
     pid, argv, web_only = json.loads(result)
     assert pid == int(pid_line)
     assert argv == ["b"] and web_only == "yes"
+
+
+def test_a_buildpacks_layer_roots_come_before_its_env_files(image):
+    """Upstream's launcher adds `bin/` and `lib/` of all of a buildpack's layers, then
+    applies their env files: a layer's PATH override sees the later layer's `bin/`."""
+    bp = Path(image["CNB_LAYERS_DIR"]) / "a_first"
+    (bp / "one" / "env" / "PATH.override").write_text("/only/this")
+    (bp / "two" / "bin").mkdir(parents=True)
+    env = launch.launch_env(launch.select(["/cnb/process/web"], image), image)
+    assert env["PATH"] == "/only/this"
+
+
+def test_a_relative_command_and_working_dir_are_found_from_the_app_dir(image, tmp_path):
+    """Upstream's launcher changes to the app dir, looks the command up there, then
+    changes to the process's working dir (relative to the app dir)."""
+    (tmp_path / "sub").mkdir()
+    script = tmp_path / "serve"
+    script.write_text(f"#!{sys.executable}\nimport os\nprint(os.getcwd())\n")
+    script.chmod(0o755)
+    metadata = dict(METADATA, processes=[
+        {"type": "web", "command": ["./serve"], "args": [], "working-dir": "sub"}])
+    tomlfile.write(Path(image["CNB_LAYERS_DIR"]) / "config" / "metadata.toml", metadata)
+    code = ("import sys; from seldon_platform.launcher.launch import main;"
+            "sys.exit(main(['/cnb/process/web']))")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **image},
+                         cwd="/", capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(tmp_path / "sub")

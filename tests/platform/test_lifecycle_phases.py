@@ -135,9 +135,12 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
                 "key": "test/env",
                 "layers": {
                     "deps": {"sha": "sha256:abc", "launch": True, "cache": True, "data": {}},
-                    "tools": {"sha": "sha256:def", "launch": True, "data": {"version": "1"}},
+                    "tools": {"sha": "sha256:def", "launch": True,
+                              "data": {"version": "1", "count": 3, "pins": [1], "on": True}},
+                    # build = true without cache: the buildpack always makes it again
+                    "venv": {"sha": "sha256:123", "launch": True, "build": True, "data": {"a": 1}},
                 },
-                "store": {"counter": 1},
+                "store": {"metadata": {"counter": 1}},
             }
         ]
     }
@@ -151,8 +154,12 @@ def test_restore_brings_back_cache_and_image_metadata(dirs):
     assert (bp / "deps" / "installed.txt").is_file()
     deps = tomlfile.read(bp / "deps.toml")
     assert "types" not in deps and "requirements" in deps["metadata"]
-    assert tomlfile.read(bp / "tools.toml") == {"metadata": {"version": "1"}}
+    # whole numbers come back as floats, as upstream's JSON label and float64 make them
+    assert tomlfile.read(bp / "tools.toml") == {
+        "metadata": {"version": "1", "count": 3.0, "pins": [1.0], "on": True}}
+    assert isinstance(tomlfile.read(bp / "tools.toml")["metadata"]["count"], float)
     assert not (bp / "tools").exists()
+    assert not (bp / "venv.toml").exists() and not (bp / "venv").exists()
     assert tomlfile.read(bp / "store.toml") == {"metadata": {"counter": 1}}
 
 
@@ -202,14 +209,31 @@ def test_launch_config_rules():
         config.add("c", "0.10", {"processes": [proc_toml(type="a b")]}, print)
 
 
-def _bash_buildpack(store: Path, bp_id: str, plan: str) -> None:
+@pytest.mark.parametrize("launch", [
+    {"processes": [proc_toml(command=["python", 3])]},
+    {"processes": [proc_toml(args=["--workers", 2])]},
+    {"processes": [proc_toml(args="--debug")]},
+    {"processes": [proc_toml(**{"working-dir": 1})]},
+    {"processes": [proc_toml(default="yes")]},
+    {"labels": [{"key": "k", "value": 1}]},
+    {"labels": [{"value": "v"}]},
+])
+def test_launch_toml_values_upstream_cannot_decode_are_errors(launch):
+    """Upstream decodes launch.toml into typed Go fields: a number where a string goes
+    fails the build under pack, so it must here too (not be turned into text)."""
+    with pytest.raises(PhaseError, match="launch.toml"):
+        LaunchConfig().add("c", "0.10", launch, print)
+
+
+def _bash_buildpack(store: Path, bp_id: str, plan: str, build: str = "exit 0",
+                    sbom_formats: str = "") -> None:
     """A buildpack shaped like buildpacks/samples' bash ones: detect writes a plan."""
     bp_dir = store / bp_id.replace("/", "_") / "0.0.1"
     (bp_dir / "bin").mkdir(parents=True)
     (bp_dir / "buildpack.toml").write_text(
-        f'api = "0.10"\n[buildpack]\nid = "{bp_id}"\nversion = "0.0.1"\n')
+        f'api = "0.10"\n[buildpack]\nid = "{bp_id}"\nversion = "0.0.1"\n{sbom_formats}\n')
     (bp_dir / "bin" / "detect").write_text(f"#!/bin/sh\ncat >> \"$2\" <<'X'\n{plan}\nX\n")
-    (bp_dir / "bin" / "build").write_text("#!/bin/sh\nexit 0\n")
+    (bp_dir / "bin" / "build").write_text(f"#!/bin/sh\ncd \"$1\"\n{build}\n")
     for name in ("detect", "build"):
         (bp_dir / "bin" / name).chmod(0o755)
 
@@ -224,3 +248,63 @@ def test_a_plan_that_does_not_resolve_names_the_unmet_requirement(dirs):
     assert "samples/hello-moon@0.0.1: pass" in proc.stderr
     assert "samples/hello-moon requires 'some-world', which no buildpack up to it provides" \
         in proc.stderr
+
+
+@pytest.mark.parametrize("files, error", [
+    # an SBOM of an untyped layer is still checked (upstream validates every layer's SBOM)
+    ("echo > scratch.toml; echo {} > scratch.sbom.spdx.json", "undeclared SBOM media type"),
+    ("echo '[types]' > deps.toml; echo 'launch = true' >> deps.toml; mkdir deps; "
+     "echo {} > deps.sbom.xml.json", "unsupported SBOM file"),
+    # upstream only looks at *.sbom.*.json: other files are not SBOMs
+    ("echo '[types]' > deps.toml; echo 'launch = true' >> deps.toml; mkdir deps; "
+     "echo notes > deps.sbom.txt", None),
+])
+def test_sbom_files_are_checked_as_upstream_does(dirs, files, error):
+    root, env = dirs
+    _bash_buildpack(Path(env["CNB_BUILDPACKS_DIR"]), "samples/sbom", "", files,
+                    'sbom-formats = ["application/vnd.cyclonedx+json"]')
+    tomlfile.write(root / "order.toml", {"order": [{"group": [{"id": "samples/sbom"}]}]})
+    proc = run(env, "detect", "build")
+    if error:
+        assert proc.returncode == 52 and error in proc.stderr, proc.stdout + proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("targets, fits", [
+    ('[[targets]]\nos = "linux"\narch = "s390x-nowhere"\n', False),
+    ('[[targets]]\nos = "windows"\n', False),
+    ('[[targets]]\nos = "linux"\n[[targets.distros]]\nname = "no-such-distro"\n', False),
+    # upstream reads arch-variant; a spec-style `variant` is not read, so it matches anything
+    ('[[targets]]\nos = "linux"\nvariant = "no-such-variant"\n', True),
+    ('[[targets]]\nos = "windows"\n[[targets]]\nos = "linux"\n', True),
+    ('[[stacks]]\nid = "*"\n', True),
+    ("", True),  # no targets: linux, inferred from bin/build
+])
+def test_detect_refuses_a_required_buildpack_whose_targets_do_not_fit(dirs, targets, fits):
+    """Upstream's detector (Platform API >= 0.12; ours is 0.13) checks `[[targets]]`
+    against the run image before a required buildpack can pass."""
+    root, env = dirs
+    store = Path(env["CNB_BUILDPACKS_DIR"])
+    _bash_buildpack(store, "samples/targeted", "")
+    descriptor = store / "samples_targeted" / "0.0.1" / "buildpack.toml"
+    descriptor.write_text(descriptor.read_text() + targets)
+    tomlfile.write(root / "order.toml", {"order": [{"group": [{"id": "samples/targeted"}]}]})
+    proc = run(env, "detect")
+    if fits:
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert proc.returncode == 21, proc.stderr
+        assert "unable to satisfy target os/arch constraints" in proc.stderr
+
+
+def test_an_optional_buildpack_whose_targets_do_not_fit_still_runs(dirs):
+    root, env = dirs
+    store = Path(env["CNB_BUILDPACKS_DIR"])
+    _bash_buildpack(store, "samples/targeted", "")
+    descriptor = store / "samples_targeted" / "0.0.1" / "buildpack.toml"
+    descriptor.write_text(descriptor.read_text() + '[[targets]]\nos = "windows"\n')
+    tomlfile.write(root / "order.toml",
+                   {"order": [{"group": [{"id": "samples/targeted", "optional": True}]}]})
+    proc = run(env, "detect")
+    assert proc.returncode == 0, proc.stderr

@@ -64,13 +64,25 @@ def run(build, ctx: BuildContext) -> tuple[BuildResult, str]:
 
 
 def restore(ctx: BuildContext) -> None:
-    """Between builds: types are forgotten, non-cached layers lose their directory."""
+    """Between builds, as the lifecycle's restorer (Buildpack API "Layer Types" table).
+
+    Types are forgotten. Cached layers come back whole (metadata, SBOM, directory);
+    launch-only layers as metadata and SBOM without their directory (the image has
+    them); other layers not at all. Launch- and build-level files are not restored.
+    """
     for layer in read_layers(ctx.layers_dir):
-        if not layer.types.cache and layer.has_contents:
+        types = layer.types
+        if not types.cache and layer.has_contents:
             shutil.rmtree(layer.path)
-        tomlfile.write(layer.toml_path, {"metadata": dict(layer.metadata)})
-    for path in ctx.layers_dir.glob("launch*"):
-        path.unlink()
+        if types.cache or (types.launch and not types.build):
+            tomlfile.write(layer.toml_path, {"metadata": dict(layer.metadata)})
+        else:
+            layer.toml_path.unlink()
+            for sbom in ctx.layers_dir.glob(f"{layer.name}.sbom.*"):
+                sbom.unlink()
+    for name in ("launch.toml", "build.toml", "launch.sbom.*", "build.sbom.*"):
+        for path in ctx.layers_dir.glob(name):
+            path.unlink()
 
 
 def python_env(monkeypatch, prefix: Path, reused: bool) -> Path:

@@ -1,5 +1,9 @@
 """Service bindings mounted at `<platform>/bindings/<name>/` (Kubernetes and legacy CNB forms).
 
+A `SERVICE_BINDING_ROOT` in the user's build env (`<platform>/env`, as Paketo's
+docs have pack users pass it with `-e`) names another root; the lifecycle
+itself drops that variable from the env it hands buildpacks.
+
 Bindings hold credentials: their files are read in place and their paths handed
 to installers; nothing from them is copied into layers, logs or metadata.
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,11 @@ class Binding:
         return path if path.is_file() else None
 
 
-def read_bindings(platform_dir: Path) -> list[Binding]:
-    root = platform_dir / "bindings"
+def read_bindings(platform_dir: Path, platform_env: Mapping[str, str] | None = None
+                  ) -> list[Binding]:
+    """Those under the user's `SERVICE_BINDING_ROOT` if set, else `<platform>/bindings`."""
+    custom = (platform_env or {}).get("SERVICE_BINDING_ROOT", "").strip()
+    root = Path(custom) if custom else platform_dir / "bindings"
     if not root.is_dir():
         return []
     found = []

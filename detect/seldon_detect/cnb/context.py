@@ -122,13 +122,14 @@ def _base(env: Mapping[str, str], platform_dir: Path) -> dict:
         api=descriptor["api"],
         dir=bp_dir,
     )
+    platform_env = read_platform_env(platform_dir)
     return dict(
         app_dir=Path.cwd(),
         buildpack=info,
         platform_dir=platform_dir,
         target=current_target(env),
-        platform_env=read_platform_env(platform_dir),
-        bindings=read_bindings(platform_dir),
+        platform_env=platform_env,
+        bindings=read_bindings(platform_dir, platform_env),
         exec_env=env.get("CNB_EXEC_ENV") or "production",
     )
 

@@ -6,9 +6,9 @@ them, `env.launch/<process>/` to one process. Each variable is one file named
 a prepend also writes `<NAME>.delim`.
 
 The env directories are replaced whole: a file an older build left on a
-restored layer does not survive. Files whose bytes are unchanged are not
-rewritten, so a reused layer keeps its mtimes and the exporter takes its
-cached copy over.
+restored layer does not survive. Files whose bytes and mode are unchanged
+are not rewritten, so a reused layer keeps its mtimes and the exporter takes
+its cached copy over (`files`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from seldon_detect.cnb.files import make_dirs, write_if_changed
+from seldon_detect.cnb.launch import valid_process_type
 
 _SCOPES = {"all": "env", "build": "env.build", "launch": "env.launch"}
 _BEHAVIOURS = ("default", "override", "prepend", "append")
@@ -35,6 +38,11 @@ class EnvVar:
     def __post_init__(self) -> None:
         if self.scope not in _SCOPES or self.behaviour not in _BEHAVIOURS:
             raise ValueError(f"bad env variable {self}")
+        # the lifecycle reads the name up to the first dot of the file name
+        if not self.name or any(c in self.name for c in "./="):
+            raise ValueError(f"env variable name {self.name!r} cannot be an env file name")
+        if self.process is not None and not valid_process_type(self.process):
+            raise ValueError(f"{self.name}: invalid process type {self.process!r}")
         if self.process and self.scope == "build":
             raise ValueError(f"{self.name}: a process variable cannot be build-only")
 
@@ -91,6 +99,8 @@ def write_env_dirs(layer_dir: Path, env: LayerEnv) -> None:
     wanted = env.files()
     for base in _SCOPES.values():
         root = layer_dir / base
+        if root.is_symlink():  # never follow it: what it points at is not the layer's
+            root.unlink()
         if not root.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(root, topdown=False):
@@ -102,7 +112,5 @@ def write_env_dirs(layer_dir: Path, env: LayerEnv) -> None:
                 os.rmdir(dirpath)
     for rel, data in sorted(wanted.items()):
         path = layer_dir / rel
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        make_dirs(path.parent, layer_dir)
+        write_if_changed(path, data)

@@ -10,6 +10,11 @@ from typing import Any, Mapping, Sequence
 _TYPE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
+def valid_process_type(ptype: str) -> bool:
+    """It names `/cnb/process/<type>` and `env.launch/<type>/`, so it must be a plain name."""
+    return bool(_TYPE.match(ptype)) and ptype not in (".", "..")
+
+
 @dataclass(frozen=True)
 class Process:
     type: str
@@ -28,12 +33,20 @@ class Process:
         return out
 
 
+def _strings(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
 def launch_toml(processes: Sequence[Process], labels: Mapping[str, str]) -> dict[str, Any]:
     """The `launch.toml` table; invalid process lists are a bug of the buildpack (ValueError)."""
     if sum(p.default for p in processes) > 1:
         raise ValueError("at most one process may be the default")
+    for p in processes:
+        if not _strings(p.command) or not p.command or not _strings(p.args):
+            raise ValueError(f"process {p.type}: command (not empty) and args must be "
+                             f"lists of strings: {p.command!r} {p.args!r}")
     types = [p.type for p in processes]
-    if len(set(types)) != len(types) or not all(_TYPE.match(t) for t in types):
+    if len(set(types)) != len(types) or not all(valid_process_type(t) for t in types):
         raise ValueError(f"process types must be unique and [A-Za-z0-9._-]: {types}")
     data: dict[str, Any] = {}
     if labels:

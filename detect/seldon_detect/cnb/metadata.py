@@ -8,6 +8,8 @@ carry a label for the log (`the interpreter changed from X to Y`), and a
 mapping field may be stored flat with a key prefix (`input-<name> = ...`).
 
 Field types: `str`, `int`, `bool`, `tuple[str, ...]` and `Mapping[str, str]`.
+An `int` may come back as a whole float (`2.0`): upstream's lifecycle keeps
+metadata as JSON between builds and writes it back through Go's `float64`.
 TOML keys are the field names with `-` for `_`. Restored metadata that does not
 parse into the type (written by another version of the buildpack) gives a
 `MetadataMismatch`, which means: rebuild, and say why.
@@ -132,6 +134,9 @@ def _changed(label: str, old: Any, new: Any) -> str:
 
 
 def _typed(key: str, value: Any, kind: type) -> Any:
+    # upstream keeps metadata as JSON between builds: a whole number comes back as 2.0
+    if kind is int and isinstance(value, float) and value.is_integer():
+        value = int(value)
     # bool is an int in Python, not in TOML
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise MetadataMismatch(f"its {key} is not a {kind.__name__}")

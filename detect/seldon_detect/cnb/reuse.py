@@ -3,6 +3,8 @@
 A restored layer is reused when its directory came back and every input field
 of its typed metadata equals this build's; otherwise the reasons say why, one
 per field, and the buildpack starts from an empty directory (`fresh`).
+A launch-only layer never has its directory back: `reuse_launch_layer` compares
+its metadata alone, and a reused one is returned as `LayerResult.kept`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,14 @@ class LayersDir:
             return Reuse((why_not,))
         if not self.layer_path(name).is_dir():
             return Reuse(("layer contents were not restored",), previous)
+        return Reuse(tuple(wanted.changes_from(previous)), previous)
+
+    def reuse_launch_layer(self, name: str, wanted: M) -> Reuse[M]:
+        """For a launch-only layer (not build, not cache): the previous image holds its
+        contents, so equal metadata is enough to keep it (`LayerResult.kept`)."""
+        previous, why_not = self.previous(name, type(wanted))
+        if previous is None:
+            return Reuse((why_not,))
         return Reuse(tuple(wanted.changes_from(previous)), previous)
 
     def fresh(self, name: str) -> Path:

@@ -148,7 +148,7 @@ def export(
         entry: dict[str, Any] = {"key": bp["id"], "version": bp["version"], "layers": layer_labels}
         store = tomlfile.read(layers_dir / esc / "store.toml").get("metadata")
         if store:
-            entry["store"] = store
+            entry["store"] = {"metadata": store}  # upstream's StoreTOML, as its restorer reads it
         bp_labels.append(entry)
 
     lifecycle_md: dict[str, Any] = {"buildpacks": bp_labels}

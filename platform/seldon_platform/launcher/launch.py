@@ -48,9 +48,13 @@ def main(argv: Sequence[str]) -> int:
         plan = select(argv, os.environ)
         env = launch_env(plan, os.environ)
         run_exec_d(plan, env)
-        os.chdir(plan["working-dir"])
+        # as upstream: the command is looked up from the app dir, then the working dir
+        # (relative to the app dir) is entered
+        os.chdir(plan["app"])
         command = plan["argv"]
-        executable = shutil.which(command[0], path=env.get("PATH")) or command[0]
+        executable = os.path.abspath(
+            shutil.which(command[0], path=env.get("PATH")) or command[0])
+        os.chdir(plan["working-dir"])
         os.execve(executable, command, env)
     except LaunchError as err:
         print(f"ERROR: {err}", file=sys.stderr)
@@ -120,14 +124,19 @@ def shell_command(layers: Path, app: str, user_args: list[str]) -> list[str]:
     return ["bash", "-c", sources + 'exec bash -c "$@"', "launcher", *user_args]
 
 
-def layer_dirs(plan: Mapping[str, Any]) -> list[Path]:
-    """Launch layer directories in buildpack order, then by layer name."""
+def layer_dirs_by_buildpack(plan: Mapping[str, Any]) -> list[list[Path]]:
+    """Each buildpack's launch layer directories (buildpack order), sorted by name."""
     out = []
     for bp in plan["buildpacks"]:
         bp_dir = plan["layers"] / escape_id(bp["id"])
         if bp_dir.is_dir():
-            out += sorted(p for p in bp_dir.iterdir() if p.is_dir())
+            out.append(sorted(p for p in bp_dir.iterdir() if p.is_dir()))
     return out
+
+
+def layer_dirs(plan: Mapping[str, Any]) -> list[Path]:
+    """Launch layer directories in buildpack order, then by layer name."""
+    return [layer for layers in layer_dirs_by_buildpack(plan) for layer in layers]
 
 
 def launch_env(plan: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
@@ -136,13 +145,16 @@ def launch_env(plan: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str,
         p for p in env.get("PATH", "").split(os.pathsep) if p not in (PROCESS_DIR, LIFECYCLE_DIR)
     ]
     env["PATH"] = os.pathsep.join(path)
-    for layer in layer_dirs(plan):
-        envfiles.prepend_path(env, "PATH", layer / "bin")
-        envfiles.prepend_path(env, "LD_LIBRARY_PATH", layer / "lib")
-        envfiles.apply_dir(env, layer / "env")
-        envfiles.apply_dir(env, layer / "env.launch")
-        if plan["type"]:
-            envfiles.apply_dir(env, layer / "env.launch" / plan["type"])
+    # as upstream's launcher: per buildpack, the roots of all its layers, then their env files
+    for layers in layer_dirs_by_buildpack(plan):
+        for layer in layers:
+            envfiles.prepend_path(env, "PATH", layer / "bin")
+            envfiles.prepend_path(env, "LD_LIBRARY_PATH", layer / "lib")
+        for layer in layers:
+            envfiles.apply_dir(env, layer / "env")
+            envfiles.apply_dir(env, layer / "env.launch")
+            if plan["type"]:
+                envfiles.apply_dir(env, layer / "env.launch" / plan["type"])
     return env
 
 

@@ -2,7 +2,9 @@
 
 Order: the lifecycle's own allow-listed variables, then (for build) what
 earlier buildpacks' build layers added, then the user's `<platform>/env`
-(skipped for `clear-env` buildpacks), then the operator's build-config env.
+(skipped for `clear-env` buildpacks), then the operator's build-config env,
+and last the `CNB_*` inputs of the phase, which nothing overrides (upstream
+appends them after the overrides).
 """
 
 from __future__ import annotations
@@ -36,14 +38,37 @@ def host_arch() -> str:
 
 
 def target_env(api: str, os_release: str | os.PathLike = "/etc/os-release") -> dict[str, str]:
-    if not api_at_least(api, "0.10"):
-        return {}
+    """`CNB_TARGET_*` for a buildpack of Buildpack API `api` (0.10 and later get them)."""
+    return run_image_target(os_release) if api_at_least(api, "0.10") else {}
+
+
+def run_image_target(os_release: str | os.PathLike = "/etc/os-release") -> dict[str, str]:
+    """The target builds are for, as `CNB_TARGET_*`: this machine, on the stack's distro
+    (the build image's, which is the run image's)."""
     env = {"CNB_TARGET_OS": "linux", "CNB_TARGET_ARCH": host_arch()}
     release = _os_release(Path(os_release))
     if release.get("ID"):
         env["CNB_TARGET_DISTRO_NAME"] = release["ID"]
     if release.get("VERSION_ID"):
         env["CNB_TARGET_DISTRO_VERSION"] = release["VERSION_ID"]
+    return env
+
+
+def buildpack_env(
+    base: Mapping[str, str],
+    api: str,
+    clear_env: bool,
+    platform_dir: str | os.PathLike,
+    build_config_dir: str | os.PathLike,
+    inputs: Mapping[str, str],
+) -> dict[str, str]:
+    """The env of one buildpack's detect or build; `inputs` are its `CNB_*` paths."""
+    env = dict(base)
+    if not clear_env:
+        add_user_env(env, platform_dir)
+    add_build_config_env(env, build_config_dir)
+    env.update(inputs)
+    env.update(target_env(api))
     return env
 
 

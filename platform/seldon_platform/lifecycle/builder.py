@@ -52,7 +52,8 @@ def build(paths: Paths, environ: Mapping[str, str], log: Callable[[str], None] =
         tomlfile.write(plan_path, {"entries": bp_plan})
         _run_build(bp, paths, bp_dir, plan_path, build_env(bp, paths, shared, bp_dir, plan_path))
         plan_path.unlink()
-        layers = set_aside_ignored(bp_dir, read_layers(bp_dir))
+        declared = read_layers(bp_dir)
+        layers = set_aside_ignored(bp_dir, declared)
         for layer in layers:
             if layer.types.build:
                 add_build_layer(shared, layer)
@@ -60,7 +61,7 @@ def build(paths: Paths, environ: Mapping[str, str], log: Callable[[str], None] =
         launch.add(
             bp.id, bp.api, tomlfile.read(bp_dir / "launch.toml"), lambda m: log("warning: " + m)
         )
-        _collect_sboms(paths, bp, bp_dir, layers)
+        _collect_sboms(paths, bp, bp_dir, declared)
     metadata: dict[str, Any] = {"buildpacks": [bp.info() for bp in group]}
     metadata.update(launch.to_metadata())
     paths.metadata.parent.mkdir(parents=True, exist_ok=True)
@@ -85,18 +86,13 @@ def buildpack_plan(plan: list[dict], bp: Buildpack, met: set[str]) -> list[dict[
 def build_env(
     bp: Buildpack, paths: Paths, shared: Mapping[str, str], bp_dir: Path, plan_path: Path
 ) -> dict[str, str]:
-    env = dict(shared)
-    env.update(buildenv.target_env(bp.api))
-    env.update(
-        CNB_BUILDPACK_DIR=str(bp.path),
-        CNB_PLATFORM_DIR=str(paths.platform),
-        CNB_LAYERS_DIR=str(bp_dir),
-        CNB_BP_PLAN_PATH=str(plan_path),
-    )
-    if not bp.clear_env:
-        buildenv.add_user_env(env, paths.platform)
-    buildenv.add_build_config_env(env, paths.build_config)
-    return env
+    return buildenv.buildpack_env(shared, bp.api, bp.clear_env, paths.platform,
+                                  paths.build_config, {
+                                      "CNB_BUILDPACK_DIR": str(bp.path),
+                                      "CNB_PLATFORM_DIR": str(paths.platform),
+                                      "CNB_LAYERS_DIR": str(bp_dir),
+                                      "CNB_BP_PLAN_PATH": str(plan_path),
+                                  })
 
 
 def add_build_layer(env: dict[str, str], layer: Layer) -> None:
@@ -139,7 +135,11 @@ def _met_names(bp: Buildpack, bp_dir: Path, bp_plan: list[dict]) -> set[str]:
 
 
 def _collect_sboms(paths: Paths, bp: Buildpack, bp_dir: Path, layers: list[Layer]) -> None:
-    """Copy SBOM files to `<layers>/sbom/{launch,build,cache}/<bp>/[<layer>/]sbom.<ext>`."""
+    """Copy SBOM files to `<layers>/sbom/{launch,build,cache}/<bp>/[<layer>/]sbom.<ext>`.
+
+    As upstream: every layer with a `<layer>.toml` counts, untyped ones too (their
+    SBOM goes to the build tree), and only `*.sbom.*.json` files are SBOMs.
+    """
     esc = escape_id(bp.id)
     targets: list[tuple[Path, str, Path]] = []
     for layer in layers:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from seldon_detect import tomlfile
 from seldon_detect.cnb.ids import escape_id
@@ -36,6 +36,52 @@ class GroupEntry:
 Order = list[list[GroupEntry]]
 
 
+@dataclass(frozen=True)
+class Target:
+    """One `[[targets]]` entry; an empty field matches anything (upstream's rule)."""
+
+    os: str = ""
+    arch: str = ""
+    #: upstream reads `arch-variant`; the spec's `variant` is not read by it either
+    arch_variant: str = ""
+    distros: tuple[tuple[str, str], ...] = ()
+
+    def fits(self, base: Mapping[str, str]) -> bool:
+        """Does the run image (`CNB_TARGET_*` values) satisfy this target?"""
+        if not (_same(base.get("CNB_TARGET_OS", ""), self.os)
+                and _same(base.get("CNB_TARGET_ARCH", ""), self.arch)
+                and _same(base.get("CNB_TARGET_ARCH_VARIANT", ""), self.arch_variant)):
+            return False
+        name, version = base.get("CNB_TARGET_DISTRO_NAME"), base.get("CNB_TARGET_DISTRO_VERSION")
+        if not self.distros:
+            return True
+        return name is not None and any(
+            _same(name, n) and _same(version or "", v) for n, v in self.distros)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"os": self.os, "arch": self.arch, "arch-variant": self.arch_variant,
+                "distros": [{"name": n, "version": v} for n, v in self.distros]}
+
+
+def _same(a: str, b: str) -> bool:
+    return not a or not b or a == b
+
+
+def parse_targets(data: Mapping[str, Any], path: Path) -> tuple[Target, ...]:
+    """`[[targets]]`, else what upstream infers: `[[stacks]] id = "*"` matches anything,
+    and a buildpack with `bin/build` runs on linux."""
+    targets = tuple(
+        Target(str(t.get("os", "")), str(t.get("arch", "")), str(t.get("arch-variant", "")),
+               tuple((str(d.get("name", "")), str(d.get("version", "")))
+                     for d in t.get("distros", [])))
+        for t in data.get("targets", []))
+    if not targets and any(s.get("id") == "*" for s in data.get("stacks", [])):
+        targets = (Target(),)
+    if not targets and (path / "bin" / "build").exists():
+        targets = (Target(os="linux"),)
+    return targets
+
+
 @dataclass
 class Buildpack:
     id: str
@@ -47,6 +93,10 @@ class Buildpack:
     sbom_formats: tuple[str, ...] = ()
     #: set for composite (order) buildpacks, which have no bin/ of their own
     order: Order = field(default_factory=list)
+    targets: tuple[Target, ...] = ()
+
+    def fits(self, base: Mapping[str, str]) -> bool:
+        return not self.targets or any(t.fits(base) for t in self.targets)
 
     def info(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "version": self.version, "api": self.api}
@@ -121,4 +171,5 @@ def load_descriptor(path: Path) -> Buildpack:
         clear_env=bool(info.get("clear-env", False)),
         sbom_formats=tuple(info.get("sbom-formats", ())),
         order=parse_order(data.get("order")),
+        targets=parse_targets(data, path),
     )

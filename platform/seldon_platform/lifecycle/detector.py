@@ -7,6 +7,7 @@ the user sees why each one did not take part.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -24,6 +25,8 @@ from .order import Detected, PlanOption, Resolution, expand, resolve, unresolved
 from .paths import Paths
 
 PASS, FAIL = 0, 100
+#: a required buildpack whose `[[targets]]` the run image does not satisfy (not run)
+TARGET_MISMATCH = -1
 #: how the failure message indents each buildpack's detect output (the platform reads it back)
 OUTPUT_INDENT = " " * 6
 #: the last lines of a passing or skipping buildpack's output the failure message shows
@@ -55,9 +58,14 @@ def detect(
     candidates = expand(order, lambda e: store.lookup(e).order or None)
     runs: dict[tuple[str, str], DetectRun] = {}
     unmet: list[str] = []  # why the first group whose buildpacks passed did not resolve
+    base = buildenv.run_image_target()
     with tempfile.TemporaryDirectory(prefix="detect-") as tmp:
         for group in candidates:
             buildpacks = [store.lookup(e) for e in group]
+            for entry, bp in zip(group, buildpacks):
+                # upstream (Platform API >= 0.12) checks required buildpacks only
+                if not entry.optional and (bp.id, bp.version) not in runs and not bp.fits(base):
+                    runs[(bp.id, bp.version)] = _target_mismatch(bp, base)
             todo = [bp for bp in buildpacks if (bp.id, bp.version) not in runs]
             with ThreadPoolExecutor(max_workers=4) as pool:
                 done = pool.map(lambda bp: run_detect(bp, paths, environ, Path(tmp)), todo)
@@ -72,6 +80,13 @@ def detect(
             if passed and not unmet:
                 unmet = unresolved(passed)
     raise failure(runs, unmet)
+
+
+def _target_mismatch(bp: Buildpack, base: Mapping[str, str]) -> DetectRun:
+    image = {k[len("CNB_TARGET_"):].lower(): v for k, v in sorted(base.items())}
+    return DetectRun(bp, TARGET_MISMATCH, (
+        "unable to satisfy target os/arch constraints; run image: "
+        f"{json.dumps(image)}, buildpack: {json.dumps([t.to_json() for t in bp.targets])}"))
 
 
 def _passed(group, buildpacks, runs) -> list[Detected]:
@@ -113,14 +128,11 @@ def run_detect(bp: Buildpack, paths: Paths, environ: Mapping[str, str], tmp: Pat
 
 
 def detect_env(bp: Buildpack, paths: Paths, environ: Mapping[str, str]) -> dict[str, str]:
-    env = buildenv.lifecycle_env(environ)
-    env.update(buildenv.target_env(bp.api))
-    env["CNB_BUILDPACK_DIR"] = str(bp.path)
-    env["CNB_PLATFORM_DIR"] = str(paths.platform)
-    if not bp.clear_env:
-        buildenv.add_user_env(env, paths.platform)
-    buildenv.add_build_config_env(env, paths.build_config)
-    return env
+    return buildenv.buildpack_env(buildenv.lifecycle_env(environ), bp.api, bp.clear_env,
+                                  paths.platform, paths.build_config, {
+                                      "CNB_BUILDPACK_DIR": str(bp.path),
+                                      "CNB_PLATFORM_DIR": str(paths.platform),
+                                  })
 
 
 def parse_plan(data: dict) -> list[PlanOption]:

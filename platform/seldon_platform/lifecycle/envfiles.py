@@ -3,8 +3,9 @@
 The file name up to the first `.` is the variable; the suffix says what to do
 with the file's bytes, which are used exactly as written (no trimming). A
 `.prepend`/`.append` without a `.delim` file glues values with nothing in
-between, as the reference lifecycle does. Used by the builder (build layers)
-and by the launcher (launch layers).
+between, as the reference lifecycle does; `NAME.` (empty suffix) is its legacy
+prepend-path, whose delimiter defaults to the path-list separator. Used by the
+builder (build layers) and by the launcher (launch layers).
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ def apply_dir(
         if not name:
             continue
         op = suffix if dot else plain
-        if op not in OPERATIONS:
-            continue
-        apply_one(env, name, op, _read(path), delims.get(name, ""))
+        if dot and not suffix:
+            apply_one(env, name, "prepend", _read(path), delims.get(name, os.pathsep))
+        elif op in OPERATIONS:
+            apply_one(env, name, op, _read(path), delims.get(name, ""))
 
 
 def apply_one(

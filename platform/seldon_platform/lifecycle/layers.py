@@ -48,14 +48,32 @@ def set_aside_ignored(bp_dir: Path, layers: list[Layer]) -> list[Layer]:
 
 
 def write_metadata_only(bp_dir: Path, name: str, metadata: dict[str, Any]) -> None:
-    """A restored layer: `[metadata]` only, so the buildpack must declare types again."""
+    """A restored layer: `[metadata]` only, so the buildpack must declare types again.
+
+    Numbers come back as floats, as upstream's do: it keeps metadata as JSON (image
+    label, cache) and writes it back through Go's float64, so `count = 2` is read
+    as `count = 2.0` under pack and kpack; buildpacks tested here must cope.
+    """
+    metadata = _as_json_numbers(metadata)
     tomlfile.write(bp_dir / f"{name}.toml", {"metadata": metadata} if metadata else {})
 
 
+def _as_json_numbers(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _as_json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json_numbers(v) for v in value]
+    return value
+
+
 def sbom_files(bp_dir: Path, prefix: str) -> list[tuple[Path, str]]:
-    """`<prefix>.sbom.<ext>` files with their extension."""
+    """`<prefix>.sbom.<ext>` files with their extension (`<ext>` ends in `.json`)."""
     out = []
-    for path in sorted(bp_dir.glob(f"{prefix}.sbom.*")):
+    for path in sorted(bp_dir.glob(f"{prefix}.sbom.*.json")):
         ext = path.name[len(prefix) + len(".sbom.") :]
         out.append((path, ext))
     return out

@@ -1,4 +1,9 @@
-"""Merging buildpacks' `launch.toml` files into the image's processes, labels and slices."""
+"""Merging buildpacks' `launch.toml` files into the image's processes, labels and slices.
+
+Values are checked against the types upstream's lifecycle decodes them into
+(strings, string arrays, a boolean `default`): what would not decode there is
+an error here too, never turned into text.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +45,8 @@ class LaunchConfig:
                 )
                 self.default_type = ""
         for label in launch.get("labels", []):
-            self.labels[str(label["key"])] = str(label.get("value", ""))
+            key = _typed(bp_id, "labels.key", label.get("key"), str)
+            self.labels[key] = _typed(bp_id, "labels.value", label.get("value", ""), str)
         self.slices += [{"paths": list(s.get("paths", []))} for s in launch.get("slices", [])]
 
     def to_metadata(self) -> dict[str, Any]:
@@ -54,8 +60,8 @@ class LaunchConfig:
 
 
 def _process(bp_id: str, api: str, proc: dict[str, Any]) -> dict[str, Any]:
-    ptype = str(proc.get("type", ""))
-    if not _TYPE.match(ptype):
+    ptype = proc.get("type", "")
+    if not isinstance(ptype, str) or not _TYPE.match(ptype):
         raise PhaseError(EXIT_BUILD_OTHER, f"{bp_id}: invalid process type {ptype!r}")
     command = proc.get("command")
     if api_at_least(api, "0.9"):
@@ -69,13 +75,32 @@ def _process(bp_id: str, api: str, proc: dict[str, Any]) -> dict[str, Any]:
             )
     elif isinstance(command, str):
         command = [command] if proc.get("direct") else ["bash", "-c", command]
+    what = f"processes[{ptype}]"
+    _typed(bp_id, f"{what}.default", proc.get("default", False), bool)
     out: dict[str, Any] = {
         "type": ptype,
-        "command": [str(c) for c in command],
-        "args": [str(a) for a in proc.get("args", [])],
+        "command": _strings(bp_id, f"{what}.command", command),
+        "args": _strings(bp_id, f"{what}.args", proc.get("args", [])),
         "direct": True,
         "buildpack-id": bp_id,
     }
-    if proc.get("working-dir"):
-        out["working-dir"] = str(proc["working-dir"])
+    working_dir = _typed(bp_id, f"{what}.working-dir", proc.get("working-dir", ""), str)
+    if working_dir:
+        out["working-dir"] = working_dir
     return out
+
+
+def _typed(bp_id: str, key: str, value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise PhaseError(
+            EXIT_BUILD_OTHER, f"{bp_id}: launch.toml: {key} must be a {kind.__name__}, "
+            f"not {value!r}")
+    return value
+
+
+def _strings(bp_id: str, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PhaseError(
+            EXIT_BUILD_OTHER, f"{bp_id}: launch.toml: {key} must be an array of strings, "
+            f"not {value!r}")
+    return value

@@ -3,7 +3,11 @@
 Inputs are `<layers>/group.toml`, `<layers>/analyzed.toml` (the previous
 image's lifecycle metadata, written by the platform) and the cache directory,
 a mirror of the last build's `cache = true` layers plus `cache.toml` with
-their digests. Restored `<layer>.toml` files hold only `[metadata]`.
+their digests. Restored `<layer>.toml` files hold only `[metadata]`; which
+layers come back follows the Buildpack API's table ("Layer Types"): cached
+layers whole, launch-only layers as metadata (the image has their contents),
+launch+build layers without cache not at all (upstream's metadata restorer
+skips them too: the buildpack must make them again).
 """
 
 from __future__ import annotations
@@ -38,14 +42,17 @@ def restore(paths: Paths, log: Callable[[str], None] = print) -> None:
         bp_dir = paths.layers / esc
         bp_dir.mkdir(parents=True, exist_ok=True)
         prev = previous.get(bp_id, {})
-        if prev.get("store"):
-            tomlfile.write(bp_dir / "store.toml", {"metadata": prev["store"]})
+        store = (prev.get("store") or {}).get("metadata")
+        if store:
+            tomlfile.write(bp_dir / "store.toml", {"metadata": store})
         prev_layers: dict[str, Any] = prev.get("layers", {})
         restored = _restore_cached(
             paths.cache / esc, bp_dir, cache_index.get(bp_id, {}), prev_layers, log
         )
         for name, info in sorted(prev_layers.items()):
-            if name in restored or not info.get("launch") or info.get("cache"):
+            # launch-only layers: a build (or cache) layer is never metadata-only
+            if name in restored or not info.get("launch") or info.get("cache") \
+                    or info.get("build"):
                 continue
             write_metadata_only(bp_dir, name, info.get("data") or {})
             log(f"Restoring metadata for {esc}/{name} from the previous image")

@@ -126,3 +126,17 @@ def test_installers_get_the_system_ca_bundle_without_a_binding(tmp_path, monkeyp
     monkeypatch.setattr(cnb_pip, "SYSTEM_CA_BUNDLE", tmp_path / "absent.crt")
     env = cnb_pip.PipRunner(tmp_path / "python", IndexSettings(), []).env(tmp_path)
     assert "PIP_CERT" not in env and "SSL_CERT_FILE" not in env
+
+
+def test_service_binding_root_from_the_users_build_env(tmp_path):
+    """Paketo's docs: `pack build -e SERVICE_BINDING_ROOT=/bindings -v ./b:/bindings/b`.
+    The lifecycle drops the variable from its own env, but it reaches <platform>/env."""
+    elsewhere = tmp_path / "elsewhere" / "pypi"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "type").write_text("pip")
+    (tmp_path / "platform" / "bindings" / "ignored").mkdir(parents=True)
+    (tmp_path / "platform" / "bindings" / "ignored" / "type").write_text("pip")
+    found = read_bindings(tmp_path / "platform",
+                          {"SERVICE_BINDING_ROOT": str(tmp_path / "elsewhere")})
+    assert [b.name for b in found] == ["pypi"]
+    assert [b.name for b in read_bindings(tmp_path / "platform", {})] == ["ignored"]

@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # pragma: no cover
 from seldon_detect.cnb.env import LayerEnv, write_env_dirs
 from seldon_detect.cnb.launch import Process
 from seldon_detect.cnb.layers import LayerTomlError, LayerTypes, read_layer, read_layers
-from seldon_detect.cnb.metadata import LayerMetadata, contents, flat, labelled
+from seldon_detect.cnb.metadata import LayerMetadata, MetadataMismatch, contents, flat, labelled
 from seldon_detect.cnb.result import BuildResult, LayerResult, write_result
 from seldon_detect.cnb.reuse import LayersDir
 from seldon_detect.tomlfile import dumps
@@ -117,7 +117,8 @@ def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
            .prepend_path("PYTHONPATH", "/x")
            .default("PORT", "9000", process="web"))
     result = BuildResult(
-        layers=(LayerResult("deps", LayerTypes(launch=True, cache=True), DepsMetadata("3"), env,
+        layers=(LayerResult("deps", LayerTypes(launch=True, build=True, cache=True),
+                            DepsMetadata("3"), env,
                             sbom='{"bom": 1}\n'),),
         processes=(Process("web", ["seldon-runtime"], default=True),
                    Process("rest", ["seldon-runtime", "--grpc-workers", "0"],
@@ -125,7 +126,7 @@ def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
         labels={"k": "v"}, launch_sbom='{"bom": 2}\n')
     write_result(tmp_path, result)
     assert _toml(tmp_path / "deps.toml") == {
-        "types": {"launch": True, "build": False, "cache": True},
+        "types": {"launch": True, "build": True, "cache": True},
         "metadata": {"python": "3", "packages": [], "installed": []}}
     assert (tmp_path / "deps/env.launch/MODEL_NAME.default").read_bytes() == b"MyModel"
     assert (tmp_path / "deps/env.build/SELDON_X.override").read_bytes() == b"1"
@@ -141,7 +142,8 @@ def test_result_writes_types_metadata_env_sbom_and_launch(tmp_path):
     assert launch["processes"][1]["working-dir"] == "/workspace"
     # the platform reads the same files with the same type
     (layer,) = read_layers(tmp_path)
-    assert layer.types == LayerTypes(launch=True, cache=True) and layer.metadata["python"] == "3"
+    assert layer.types == LayerTypes(launch=True, build=True, cache=True)
+    assert layer.metadata["python"] == "3"
 
 
 def test_a_restored_layers_env_dir_is_replaced_whole(tmp_path):
@@ -155,7 +157,8 @@ def test_a_restored_layers_env_dir_is_replaced_whole(tmp_path):
     os.utime(kept, (1_000_000, 1_000_000))
     (tmp_path / "deps/lib.so").write_bytes(b"contents stay")
     env = LayerEnv().override("SELDON_X", "1", scope="build")
-    write_result(tmp_path, BuildResult(layers=(LayerResult("deps", CACHE, env=env),)))
+    write_result(tmp_path, BuildResult(layers=(
+        LayerResult("deps", LayerTypes(build=True, cache=True), env=env),)))
     assert not stale.exists() and not stale.parent.exists()
     # unchanged bytes are not rewritten: the exporter would see a new mtime
     assert kept.read_bytes() == b"1" and kept.stat().st_mtime == 1_000_000
@@ -200,6 +203,13 @@ def test_invalid_results_are_refused():
     with pytest.raises(ValueError):
         BuildResult(processes=(Process("bad type", ["x"]),))
     with pytest.raises(ValueError):
+        BuildResult(processes=(Process("..", ["x"]),))
+    # upstream decodes command and args as string arrays; an empty command fails at launch
+    for bad in (Process("web", []), Process("web", ["x", 1]), Process("web", ["x"], ["--n", 2]),
+                Process("web", "x y")):
+        with pytest.raises(ValueError):
+            BuildResult(processes=(bad,))
+    with pytest.raises(ValueError):
         BuildResult(layers=(LayerResult("a", CACHE), LayerResult("a", CACHE)))
     with pytest.raises(ValueError):
         LayerEnv().override("A", "1").override("A", "2").files()
@@ -209,3 +219,117 @@ def test_types_outside_the_types_table_are_an_error(tmp_path):
     (tmp_path / "deps.toml").write_text("launch = true\n")
     with pytest.raises(LayerTomlError, match="should be in the \\[types\\] table"):
         read_layer(tmp_path, "deps")
+
+
+def test_env_files_are_world_readable_whatever_the_umask_or_the_restored_mode(tmp_path):
+    """Upstream's exporter keeps file modes and the run image's user may have another UID
+    (Paketo: build 1001, run 1002): a launch layer's env file must be readable by others."""
+    _restore(tmp_path, "deps", {})
+    restored = tmp_path / "deps/env.launch/MODEL_NAME.default"
+    restored.parent.mkdir(parents=True)
+    restored.write_bytes(b"MyModel")
+    restored.chmod(0o600)
+    (tmp_path / "deps.sbom.cdx.json").write_text("{}")
+    (tmp_path / "deps.sbom.cdx.json").chmod(0o600)
+    env = LayerEnv().default("MODEL_NAME", "MyModel").override("NEW", "1", process="web")
+    old = os.umask(0o077)
+    try:
+        write_result(tmp_path, BuildResult(layers=(
+            LayerResult("deps", LayerTypes(launch=True), env=env, sbom="{}"),)))
+    finally:
+        os.umask(old)
+    for path in (restored, tmp_path / "deps/env.launch/web/NEW.override",
+                 tmp_path / "deps.sbom.cdx.json", tmp_path / "deps.toml"):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+    for path in (tmp_path / "deps/env.launch", tmp_path / "deps/env.launch/web"):
+        assert path.stat().st_mode & 0o777 == 0o755, path
+
+
+@dataclass(frozen=True)
+class ConfigMetadata(LayerMetadata):
+    model: str
+
+
+def test_a_launch_only_layer_is_kept_from_the_previous_image(tmp_path):
+    """A launch-only layer comes back as metadata only (and its SBOM); declaring it again
+    without a directory makes the exporter reuse the previous image's layer. Creating the
+    directory would export an empty layer in its place: a warm rebuild would lose it."""
+    layers = LayersDir(tmp_path)
+    wanted = ConfigMetadata("iris")
+    assert layers.reuse_launch_layer("config", wanted).reasons == ("no previous layer",)
+    _restore(tmp_path, "config", {"model": "iris"}, contents=False)
+    (tmp_path / "config.sbom.cdx.json").write_text('{"restored": 1}')
+    assert layers.reuse_launch_layer("config", ConfigMetadata("wine")).reasons == (
+        "model changed from iris to wine",)
+    # cached layers still need their contents
+    assert not layers.reuse("config", wanted).reused
+    reuse = layers.reuse_launch_layer("config", wanted)
+    assert reuse.reused and reuse.previous == wanted
+    write_result(tmp_path, BuildResult(layers=(LayerResult.kept("config", wanted),)))
+    assert not (tmp_path / "config").exists()
+    assert _toml(tmp_path / "config.toml") == {
+        "types": {"launch": True, "build": False, "cache": False}, "metadata": {"model": "iris"}}
+    assert (tmp_path / "config.sbom.cdx.json").read_text() == '{"restored": 1}'
+
+
+def test_keeping_a_layer_needs_restored_metadata_and_no_directory(tmp_path):
+    kept = BuildResult(layers=(LayerResult.kept("config", ConfigMetadata("a")),))
+    with pytest.raises(ValueError, match="nothing was restored"):
+        write_result(tmp_path, kept)
+    _restore(tmp_path, "config", {"model": "a"}, contents=True)
+    with pytest.raises(ValueError, match="directory"):
+        write_result(tmp_path, kept)
+    # what lives in the layer's directory cannot change while the layer is kept
+    with pytest.raises(ValueError):
+        LayerResult("config", LayerTypes(launch=True, cache=True), keep=True)
+    with pytest.raises(ValueError):
+        LayerResult("config", LayerTypes(launch=True), env=LayerEnv().override("A", "1"), keep=True)
+
+
+@pytest.mark.parametrize("name, process", [
+    ("A.B", None),  # upstream reads the name up to the first dot: A, with action "B.override"
+    ("A/B", None), ("A=B", None), ("", None),
+    ("A", "../web"), ("A", "we b"), ("A", ""), ("A", ".."),
+])
+def test_env_names_and_process_types_that_would_not_read_back_are_refused(name, process):
+    with pytest.raises(ValueError):
+        LayerEnv().override(name, "1", process=process)
+
+
+def test_an_env_dir_that_is_a_symlink_is_replaced_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "KEEP.override").write_text("not the layer's")
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    _restore(layers, "deps", {})
+    (layers / "deps" / "env").symlink_to(outside)
+    write_result(layers, BuildResult(layers=(
+        LayerResult("deps", LayerTypes(build=True, cache=True),
+                    env=LayerEnv().override("A", "1", scope="all")),)))
+    assert (outside / "KEEP.override").read_text() == "not the layer's"
+    assert not (layers / "deps" / "env").is_symlink()
+    assert (layers / "deps/env/A.override").read_text() == "1"
+
+
+def test_whole_numbers_restored_as_floats_still_match(tmp_path):
+    """Upstream keeps layer metadata as JSON in the image label and the cache, so a
+    restored `count = 2` reads back as `count = 2.0` under pack and kpack."""
+    assert ToolMetadata.from_toml({"versions": {}, "count": 2.0, "pinned": False}) == \
+        ToolMetadata({}, 2, False)
+    for bad in (2.5, True):
+        with pytest.raises(MetadataMismatch):
+            ToolMetadata.from_toml({"versions": {}, "count": bad, "pinned": False})
+
+
+@pytest.mark.parametrize("types, env", [
+    (LayerTypes(launch=True), LayerEnv().override("A", "1", scope="build")),
+    (LayerTypes(build=True), LayerEnv().default("A", "1", scope="launch")),
+    (LayerTypes(build=True), LayerEnv().override("A", "1", process="web")),
+    (LayerTypes(cache=True), LayerEnv().override("A", "1")),
+])
+def test_env_a_layer_of_that_type_never_applies_is_refused(types, env):
+    """The lifecycle reads env.build/ of build layers only and env.launch/ of launch
+    layers only: such a variable would silently do nothing."""
+    with pytest.raises(ValueError, match="never applies"):
+        LayerResult("deps", types, env=env)
