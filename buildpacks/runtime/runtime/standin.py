@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from seldon_detect.cnb.files import write_if_changed
+
 PTH = "seldon-core-stand-in.pth"
 
 
 def install_stand_in(prefix: Path) -> Path | None:
     """Write the `.pth` next to the installed runtime; its path, or None without one."""
     for package in sorted(prefix.glob("lib/python*/site-packages/seldon_runtime")):
-        pth, text = package.parent / PTH, f"{package / 'compat'}\n"
+        pth = package.parent / PTH
         # unchanged bytes are not rewritten: a new mtime would make the exporter
         # re-tar the whole reused environment layer
-        if not pth.is_file() or pth.read_text(encoding="utf-8") != text:
-            pth.write_text(text, encoding="utf-8")
+        write_if_changed(pth, f"{package / 'compat'}\n".encode())
         return pth
     return None
