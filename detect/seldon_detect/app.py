@@ -50,12 +50,15 @@ class App:
         return lines
 
 
+def read_s2i_env(root: Path) -> list[EnvEntry]:
+    """The entries of the app's `.s2i/environment`; none when it has no such file."""
+    path = root / S2I_ENV_FILE
+    return parse_env_file(path, display=str(S2I_ENV_FILE)) if path.is_file() else []
+
+
 def describe(root: Path, requirements_file: str = "requirements.txt") -> App:
     root = Path(root)
-    app = App(root=root)
-    env_path = root / S2I_ENV_FILE
-    if env_path.is_file():
-        app.s2i_env = parse_env_file(env_path, display=str(S2I_ENV_FILE))
+    app = App(root=root, s2i_env=read_s2i_env(root))
     req_path = root / requirements_file
     if req_path.is_file():
         app.requirements = parse_requirements(req_path, root)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Mapping
 
 from conda_environment.channels import channel_alias, condarc, resolve_channels
-from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.app import read_s2i_env
 from seldon_detect.cnb import pexec, pyenv
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.layers import LayerTypes
@@ -31,7 +31,6 @@ from seldon_detect.cnb.result import BuildResult, LayerResult
 from seldon_detect.cnb.reuse import LayersDir
 from seldon_detect.conda import CondaEnvironment, find_environment_file, parse_environment
 from seldon_detect.digests import digest_files
-from seldon_detect.envfile import parse_env_file
 from seldon_detect.failures import (
     BuildpackError,
     CondaChannelUnreachable,
@@ -222,8 +221,7 @@ def _compile(prefix: Path) -> None:
 
 def _pip_section(conda: CondaEnvironment, prefix: Path, ctx: BuildContext,
                  scribe: Scribe) -> None:
-    env_file = ctx.app_dir / S2I_ENV_FILE
-    s2i_env = parse_env_file(env_file, str(S2I_ENV_FILE)) if env_file.is_file() else []
+    s2i_env = read_s2i_env(ctx.app_dir)
     runner = PipRunner(prefix / "bin" / "python", index_settings(ctx, s2i_env), ctx.bindings)
     env = pyenv.PythonEnv(prefix, reused=False)
     with scribe.step(f"pip install ({len(conda.pip)} requirement(s) from the pip: section)"):

@@ -10,13 +10,13 @@ from runtime.processes import processes
 from runtime.seldoncore import warn_if_installed
 from runtime.standin import install_stand_in
 from runtime.wheels import runtime_wheel, wheel_dir
-from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.app import S2I_ENV_FILE, read_s2i_env
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.result import BuildResult
 from seldon_detect.cnb.sbom import cyclonedx, installed_components
-from seldon_detect.envfile import parse_env_file, remove_keys
+from seldon_detect.envfile import remove_keys
 from seldon_detect.errors import UserError
 from seldon_detect.indexes import IndexSettings
 from seldon_detect.model import is_build_key, resolve_model_config
@@ -55,7 +55,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
     env = pyenv.current()
     env_path = ctx.app_dir / S2I_ENV_FILE
-    s2i_env = parse_env_file(env_path, str(S2I_ENV_FILE)) if env_path.is_file() else []
+    s2i_env = read_s2i_env(ctx.app_dir)
     config = resolve_model_config(ctx.app_dir, s2i_env, ctx.platform_env)
     wheel = runtime_wheel(ctx.buildpack.dir)
     if env.reused:

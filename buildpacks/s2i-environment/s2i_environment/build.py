@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.app import read_s2i_env
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.env import LayerEnv
 from seldon_detect.cnb.layers import LayerTypes
 from seldon_detect.cnb.metadata import LayerMetadata
 from seldon_detect.cnb.result import BuildResult, LayerResult
-from seldon_detect.envfile import parse_env_file
 from seldon_detect.imagemeta import FILE as METADATA_FILE
 from seldon_detect.imagemeta import image_labels
 from seldon_detect.model import resolve_model_config
@@ -35,8 +34,7 @@ class ConfigMetadata(LayerMetadata):
 
 def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     scribe.title(f"{ctx.buildpack.id} {ctx.buildpack.version}")
-    env_path = ctx.app_dir / S2I_ENV_FILE
-    entries = parse_env_file(env_path, str(S2I_ENV_FILE)) if env_path.is_file() else []
+    entries = read_s2i_env(ctx.app_dir)
     config = resolve_model_config(ctx.app_dir, entries, ctx.platform_env)
     scribe.info(f"model: {config.model_name} (from {config.model_name_source})")
     scribe.info(f"service type: {config.service_type}")

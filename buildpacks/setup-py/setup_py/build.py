@@ -8,12 +8,11 @@ its key.
 
 from __future__ import annotations
 
-from seldon_detect.app import S2I_ENV_FILE
+from seldon_detect.app import read_s2i_env
 from seldon_detect.cnb import pyenv
 from seldon_detect.cnb.context import BuildContext
 from seldon_detect.cnb.pip import PipRunner, index_settings
 from seldon_detect.cnb.result import BuildResult
-from seldon_detect.envfile import parse_env_file
 from seldon_detect.project import find_project
 from seldon_detect.scribe import Scribe
 
@@ -27,8 +26,7 @@ def build(ctx: BuildContext, scribe: Scribe) -> BuildResult:
     if env.reused:
         scribe.info(f"Reusing the installed project: {project.kind} files are unchanged")
         return BuildResult()
-    env_file = ctx.app_dir / S2I_ENV_FILE
-    s2i_env = parse_env_file(env_file, str(S2I_ENV_FILE)) if env_file.is_file() else []
+    s2i_env = read_s2i_env(ctx.app_dir)
     settings = index_settings(ctx, s2i_env)
     runner = PipRunner(env.python, settings, ctx.bindings)
     with scribe.step(f"pip install -e . ({project.kind})"):
