@@ -87,9 +87,8 @@ def classify_install_failure(
     hashed = _hash_mismatch(output, what)
     if hashed:
         return hashed
-    clone = _CLONE.search(output)
-    if clone and _CLONE_FAILED.search(output):
-        reason = _CLONE_FAILED.search(output)
+    clone, reason = _CLONE.search(output), _CLONE_FAILED.search(output)
+    if clone and reason:
         line = output[output.rfind("\n", 0, reason.start()) + 1:output.find("\n", reason.end())]
         return InstallVcsUnreachable(
             f"The requirement is a version-control URL, and git cannot fetch it from the build: "
@@ -198,7 +197,7 @@ def classify_import_failure(
     With `app_dir`, traceback frames outside the application (the check script,
     importlib) are left out: the user can act only on their own code.
     """
-    location, shown = _user_traceback(output, app_dir)
+    location, shown, raised_in_app = _user_traceback(output, app_dir)
     tail = "\n".join(shown.strip().splitlines()[-12:])
     missing = _MISSING_MODULE.search(output)
     if missing:
@@ -215,9 +214,7 @@ def classify_import_failure(
             "A compiled extension needs a system library that the run image does not have.\n\n"
             + tail, model=model_name, library=lib.group(1))
     syntax = _SYNTAX.search(output)
-    frames = _FRAME.findall(output)
-    if syntax and location and app_dir is not None and \
-            frames[-1][0].startswith(str(app_dir).rstrip("/") + "/"):
+    if syntax and raised_in_app:
         file = location.rsplit(":", 1)[0]
         if _PYTHON2.search(syntax.group(0)):
             return ModelPython2Code(tail, location=location, model=model_name, file=file)
@@ -236,15 +233,16 @@ _PYTHON2 = re.compile(r"Missing parentheses in call to|multiple exception types 
                       r"parenthesized|leading zeros in decimal integer literals")
 
 
-def _user_traceback(output: str, app_dir: Path | None) -> tuple[str, str]:
-    """(file:line of the innermost frame in `app_dir`, the traceback without other frames)."""
+def _user_traceback(output: str, app_dir: Path | None) -> tuple[str, str, bool]:
+    """(file:line of the innermost frame in `app_dir`, the traceback without other frames,
+    whether the innermost frame of all is in `app_dir`)."""
     if app_dir is None:
-        return "", output
+        return "", output, False
     root = str(app_dir).rstrip("/") + "/"
     lines = output.splitlines()
     frames = [n for n, line in enumerate(lines) if _FRAME.match(line)]
     kept: list[str] = []
-    location, skipping = "", False
+    location, skipping, ours = "", False, False
     for number, line in enumerate(lines):
         frame = _FRAME.match(line)
         if frame:
@@ -264,7 +262,7 @@ def _user_traceback(output: str, app_dir: Path | None) -> tuple[str, str]:
             continue
         skipping = False
         kept.append(line)
-    return location, "\n".join(kept)
+    return location, "\n".join(kept), ours
 
 
 def _class_missing(tail: str, model_name: str, name: str, app_dir: Path | None) -> BuildpackError:
